@@ -1,0 +1,1 @@
+"""Running, tabulating and (later) comparing simulation runs. Sits on top of `simulation`."""

@@ -1,0 +1,198 @@
+#!/usr/bin/env python3
+"""Command line: run scenarios, list them, validate them.
+
+    python run.py                      # the main job: both structures side by side
+    python run.py run SCENARIO [--days N] [--seed S] [--scale F] [--out DIR]
+    python run.py scenarios
+    python run.py validate FILE
+
+Exit codes: 0 success, 2 bad input (scenario file or command-line value), 1 other errors.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+from analysis.runs import ROOT, run_point, write_run
+from analysis.tables import format_summaries
+from simulation.scenario import ScenarioError, available, load
+
+MAIN_SCENARIOS = ("hierarchy_2011", "flat_2012")
+MAIN_DAYS = 365
+
+
+def positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected at least 1, got {value}")
+    return value
+
+
+def seed_value(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"expected 0 or more, got {value}")
+    return value
+
+
+def scale_value(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
+    if not 0 < value <= 1:
+        raise argparse.ArgumentTypeError(f"expected a share of residents in (0, 1], got "
+                                         f"{value:g}")
+    return value
+
+
+class Progress:
+    """A progress bar on stderr, shown once a run has taken more than two seconds."""
+
+    def __init__(self, label: str, stream=sys.stderr):
+        self.label, self.stream = label, stream
+        self.t0 = time.perf_counter()
+        self.shown = False
+
+    def __call__(self, done: int, total: int) -> None:
+        elapsed = time.perf_counter() - self.t0
+        if elapsed < 2.0 and done < total:
+            return
+        if not self.shown and done == total and elapsed < 2.0:
+            return
+        self.shown = True
+        bar = "#" * int(30 * done / total)
+        eta = elapsed / done * (total - done) if done else 0.0
+        self.stream.write(f"\r{self.label}: [{bar:<30}] day {done}/{total}  "
+                          f"{elapsed:5.1f} s, {eta:4.0f} s left ")
+        if done == total:
+            self.stream.write("\n")
+        self.stream.flush()
+
+
+def default_out(name: str, seed: int, days: int, scale: float) -> Path:
+    return ROOT / "results" / f"{name}_seed{seed}_{days}d_scale{scale:g}"
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    scenario = load(args.scenario)
+    out = Path(args.out) if args.out else default_out(scenario.name, args.seed, args.days,
+                                                      args.scale)
+    if out.exists() and not out.is_dir():
+        raise ScenarioError(out, "--out", "exists and is not a folder")
+    result = run_point(scenario, args.seed, args.scale, args.days,
+                       Progress(scenario.name))
+    write_run(result, out)
+    print(f"{scenario.title or scenario.name}: {args.days} days, seed {args.seed}, "
+          f"scale {args.scale:g} ({result.manifest['residents_simulated']:,} residents), "
+          f"{result.manifest['wall_time_s']['total']:.1f} s")
+    print()
+    print(format_summaries([result.summary]))
+    print()
+    print(f"Wrote {', '.join(f.name for f in sorted(out.iterdir()) if not f.name.startswith('.'))}"
+          f" to {out}")
+    return 0
+
+
+def cmd_scenarios(_args: argparse.Namespace) -> int:
+    rows = []
+    for path in available():
+        try:
+            s = load(path)
+            rows.append((path.stem, s.title or "(no title)"))
+        except ScenarioError as exc:
+            rows.append((path.stem, f"INVALID: {exc}"))
+    width = max(len(r[0]) for r in rows) + 2 if rows else 10
+    for name, title in rows:
+        print(f"{name.ljust(width)}{title}")
+    return 0
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    scenario = load(args.file)
+    # building the city checks what depends on the map (e.g. communities vs. cells)
+    from simulation.model import GovernanceModel
+    GovernanceModel(scenario, seed=args.seed, scale=0.05, days=1)
+    print(f"{scenario.path}: valid ({scenario.title or scenario.name}; "
+          f"sha256 {scenario.digest[:12]})")
+    return 0
+
+
+def cmd_main(args: argparse.Namespace) -> int:
+    """The main job: both structures under one seed, full scale, side by side."""
+    summaries = []
+    for name in MAIN_SCENARIOS:
+        scenario = load(name)
+        result = run_point(scenario, args.seed, 1.0, MAIN_DAYS, Progress(name))
+        write_run(result, default_out(name, args.seed, MAIN_DAYS, 1.0))
+        summaries.append(result.summary)
+        print(f"{name}: {result.manifest['wall_time_s']['total']:.1f} s", file=sys.stderr)
+    print(f"Both structures, {MAIN_DAYS} days, seed {args.seed}, full city "
+          f"(common random numbers: the same residents and needs in both)")
+    print()
+    print(format_summaries(summaries))
+    print()
+    print(f"Results in {ROOT / 'results'}")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="run.py",
+        description="Simulate city social management: the street-office hierarchy (2011) "
+        "against flat community management (2012). With no command, runs both structures "
+        f"for {MAIN_DAYS} days at full scale and prints them side by side.")
+    parser.add_argument("--seed", type=seed_value, default=1, help="seed of the main job")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    p = sub.add_parser("run", help="run one scenario and write its results",
+                       description="Run one scenario; print its figures; write summary.json, "
+                       "cases.parquet, timeseries.parquet and manifest.json.")
+    p.add_argument("scenario", metavar="SCENARIO",
+                   help="a scenario name in scenarios/ (see `run.py scenarios`) or a file")
+    p.add_argument("--days", type=positive_int, default=30, help="horizon in days (30)")
+    p.add_argument("--seed", type=seed_value, default=1, help="random seed (1)")
+    p.add_argument("--scale", type=scale_value, default=1.0,
+                   help="share of residents simulated, staff scaled with them (1.0)")
+    p.add_argument("--out", metavar="DIR",
+                   help="output folder (default results/<scenario>_seed<S>_<N>d_scale<F>)")
+    p.set_defaults(func=cmd_run)
+
+    p = sub.add_parser("scenarios", help="list the scenarios in scenarios/",
+                       description="List the scenarios in scenarios/, one line each.")
+    p.set_defaults(func=cmd_scenarios)
+
+    p = sub.add_parser("validate", help="check one scenario file",
+                       description="Check a scenario file against the schema and build its "
+                       "city; print what is wrong, or that it is valid.")
+    p.add_argument("file", metavar="FILE", help="scenario file or name")
+    p.add_argument("--seed", type=seed_value, default=1, help="seed of the map to build (1)")
+    p.set_defaults(func=cmd_validate)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    func = getattr(args, "func", cmd_main)
+    try:
+        return func(args)
+    except ScenarioError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("\ninterrupted; nothing was written for the unfinished run", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

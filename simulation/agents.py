@@ -1,0 +1,118 @@
+"""The Mesa agents: community workers, police and enterprises.
+
+Workers and police are Mesa agents registered with the model, each with its own unit,
+role and shift. Those who move (grid workers, police, joint-defence members) keep their
+position in the model's `Walkers` arrays, which move all of them in one numpy step per
+tick; `cell` reads the agent's current Mesa cell from there. Enterprises are fixed agents
+on their cells. Residents are rows of `population.Residents` (see there for why).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from mesa import Agent
+from mesa.discrete_space import FixedAgent
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .model import GovernanceModel
+
+WORKER_ROLES = ("front_desk", "caseworker", "grid_worker")
+
+
+class _ArrayPositioned(Agent):
+    """An agent whose position lives in the model's walker arrays (row `walker`),
+    or at its unit's office when it does not walk (`walker` = -1)."""
+
+    model: GovernanceModel
+
+    def __init__(self, model: GovernanceModel, home_cell: int, walker: int = -1):
+        super().__init__(model)
+        self.home_cell = home_cell
+        self.walker = walker
+
+    @property
+    def flat_cell(self) -> int:
+        if self.walker >= 0:
+            return self.model.walkers.cell(self.walker)
+        return self.home_cell
+
+    @property
+    def pos(self) -> tuple[int, int]:
+        c = self.flat_cell
+        h = self.model.city.height
+        return (c // h, c % h)
+
+    @pos.setter
+    def pos(self, value) -> None:
+        # Mesa's Agent.__init__ sets pos = None; the position lives in the arrays.
+        if value is not None:
+            raise AttributeError("position is set through the model's walkers")
+
+    @property
+    def cell(self):
+        """The Mesa grid cell the agent stands on now."""
+        return self.model.grid[self.pos]
+
+
+class CommunityWorker(_ArrayPositioned):
+    """A member of staff of a unit.
+
+    Attributes:
+        unit: id of the unit (see `Structure.units`).
+        role: "front_desk", "caseworker" or "grid_worker".
+    """
+
+    def __init__(self, model: GovernanceModel, unit: int, role: str, walker: int = -1):
+        super().__init__(model, model.structure.units[unit].cell, walker)
+        self.unit = unit
+        self.role = role
+
+    @property
+    def on_duty(self) -> bool:
+        return self.model.calendar.is_open(self.model.time_min)
+
+
+class PoliceOfficer(_ArrayPositioned):
+    """A police officer or joint-defence member.
+
+    Attributes:
+        base: index of the station or community police office.
+        shift: which shift of the day the agent works.
+        auxiliary: True for joint-defence members (patrol only, not dispatched).
+    """
+
+    def __init__(self, model: GovernanceModel, base: int, base_cell: int, shift: int,
+                 walker: int, auxiliary: bool = False):
+        super().__init__(model, base_cell, walker)
+        self.base = base
+        self.shift = shift
+        self.auxiliary = auxiliary
+
+    @property
+    def on_duty(self) -> bool:
+        return self.model.police.on_duty_shift(self.model.time_min) == self.shift
+
+    @property
+    def busy(self) -> bool:
+        return self.model.police.busy_until[self.walker - self.model.police.first_walker] > \
+            self.model.time_min
+
+
+class Enterprise(FixedAgent):
+    """An employer at its cells (JISCO spans the industrial zone).
+
+    Attributes:
+        name: "JISCO" or "Enterprise k".
+        cells: flat indices of its cells.
+        employees: residents employed (set after residents are drawn).
+    """
+
+    def __init__(self, model: GovernanceModel, name: str, cells, weight: float):
+        super().__init__(model)
+        self.name = name
+        self.cells = cells
+        self.weight = weight
+        self.employees = 0
+        h = model.city.height
+        self.cell = model.grid[(int(cells[0]) // h, int(cells[0]) % h)]

@@ -1,0 +1,106 @@
+"""Police: bases, beats, shifts, and dispatch of the nearest free officer.
+
+Officers belong to a base (a precinct station, or a community police office when police
+are embedded in communities) and patrol its beat while on shift. An emergency goes to
+the nearest free officer on duty, who drives there; with none free, calls wait in order.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+
+import numpy as np
+
+from .city import CityMap
+from .partition import allocate, bisect, central_cell
+from .structure import Structure, octile, scaled
+
+
+class PoliceForce:
+    """Bases, officers and the calls waiting for one.
+
+    Attributes:
+        base_cells: flat cell of each base.
+        beat_of_cell: flat array, base whose beat each inhabited cell is in (-1 elsewhere).
+        officer_base, officer_shift: per officer (joint-defence members after officers).
+        auxiliary: True for joint-defence members.
+        busy_until: minute each officer is next free.
+        first_walker: row of the first officer in the model's walker arrays.
+        waiting: calls waiting for a free officer (case ids, oldest first).
+    """
+
+    def __init__(self, city: CityMap, structure: Structure, params: dict, scale: float):
+        p = params["police"]
+        h = city.height
+        dens = city.density.ravel()
+        inhabited = np.flatnonzero(dens > 0)
+        urban = np.flatnonzero(city.urban.ravel())
+        ux, uy, uw = urban // h, urban % h, dens[urban]
+        self.embedding = p["embedding"]
+        if self.embedding == "community":
+            self.base_cells = np.array([structure.units[u].cell
+                                        for u in structure.community_units])
+            urban_beat = structure.area_of_cell[urban]
+        else:
+            n = min(p["stations"], len(urban))
+            labels = bisect(ux, uy, uw, np.ones(n))
+            self.base_cells = np.array([urban[np.flatnonzero(labels == k)[central_cell(
+                ux[labels == k], uy[labels == k], uw[labels == k])]] for k in range(n)])
+            urban_beat = labels
+        n_bases = len(self.base_cells)
+        self.beat_of_cell = np.full(dens.size, -1, np.int32)
+        self.beat_of_cell[urban] = urban_beat
+        rest = np.setdiff1d(inhabited, urban)
+        if len(rest):
+            bx, by = self.base_cells // h, self.base_cells % h
+            d = octile(rest[:, None] // h - bx[None, :], rest[:, None] % h - by[None, :])
+            self.beat_of_cell[rest] = np.argmin(d, axis=1)
+        self.beat_cells = [np.flatnonzero(self.beat_of_cell == b) for b in range(n_bases)]
+        beat_pop = np.array([dens[c].sum() for c in self.beat_cells]) + 1e-9
+
+        self.n_shifts = max(1, int(round(1.0 / p["on_duty_share"])))
+        self.shift_min = 1440.0 / self.n_shifts
+        bases, aux = [], []
+        for count, is_aux in ((scaled(p["officers"], scale), False),
+                              (scaled(p["joint_defence"], scale), True)):
+            if count == 0:
+                continue
+            per_base = allocate(count, beat_pop, minimum=1 if count >= n_bases else 0)
+            bases.append(np.repeat(np.arange(n_bases), per_base))
+            aux.append(np.full(count, is_aux))
+        self.officer_base = np.concatenate(bases) if bases else np.empty(0, np.int64)
+        self.auxiliary = np.concatenate(aux) if aux else np.empty(0, bool)
+        # shifts round-robin within each base, so every staffed base covers the day
+        rank = np.zeros(len(self.officer_base), int)
+        for b in range(n_bases):
+            sel = np.flatnonzero((self.officer_base == b) & ~self.auxiliary)
+            rank[sel] = np.arange(len(sel))
+            sel = np.flatnonzero((self.officer_base == b) & self.auxiliary)
+            rank[sel] = np.arange(len(sel))
+        self.officer_shift = rank % self.n_shifts
+        self.busy_until = np.zeros(len(self.officer_base))
+        self.n = len(self.officer_base)
+        self.first_walker = 0
+        self.waiting: deque[int] = deque()
+        cell_m = city.cell_m
+        self.drive_m_per_min = p["dispatch_speed_kmh"] * 1000 / 60
+        self.cell_m = cell_m
+        self.height = h
+
+    def on_duty_shift(self, t: float) -> int:
+        return int((t % 1440.0) // self.shift_min)
+
+    def available(self, t: float) -> np.ndarray:
+        """Boolean per officer: on shift, free, and a sworn officer."""
+        return (self.officer_shift == self.on_duty_shift(t)) & (self.busy_until <= t) & \
+            ~self.auxiliary
+
+    def nearest(self, free: np.ndarray, x: np.ndarray, y: np.ndarray,
+                cell: int) -> tuple[int, float]:
+        """The free officer nearest `cell` and the drive time in minutes (-1 if none)."""
+        idx = np.flatnonzero(free)
+        if len(idx) == 0:
+            return -1, 0.0
+        d = octile(x[idx] - cell // self.height, y[idx] - cell % self.height)
+        k = int(np.argmin(d))
+        return int(idx[k]), float(d[k]) * self.cell_m / self.drive_m_per_min

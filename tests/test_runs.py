@@ -1,0 +1,80 @@
+"""Invariants of a run: no case lost, determinism, common random numbers, timestamps."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from conftest import SMALL, small_run
+
+from analysis.runs import run_point
+from simulation.scenario import load
+
+SCENARIOS = ("hierarchy_2011", "flat_2012")
+
+
+@pytest.mark.parametrize("name", SCENARIOS)
+def test_no_case_lost(name):
+    r = small_run(name)
+    c = r.summary["cases"]
+    assert c["total"] > 500
+    assert c["resolved"] + c["in_progress"] + c["unreached"] == c["total"]
+    assert len(r.cases) == c["total"]
+    counts = r.cases["status"].value_counts()
+    assert counts["resolved"] == c["resolved"]
+
+
+@pytest.mark.parametrize("name", SCENARIOS)
+def test_timestamps_in_order(name):
+    df = small_run(name).cases
+    seq = ["onset_min", "reported_min", "arrived_min", "first_response_min", "resolved_min"]
+    for a, b in zip(seq, seq[1:]):
+        both = df[a].notna() & df[b].notna()
+        assert (df.loc[both, b] >= df.loc[both, a] - 1e-9).all(), (a, b)
+    resolved = df["resolved_min"].notna()
+    assert df.loc[resolved, "first_response_min"].notna().all()
+    assert (df.loc[resolved, "response_min"] <= df.loc[resolved, "resolution_min"]).all()
+    unreached = df["status"] == "unreached"
+    assert df.loc[unreached, "reported_min"].isna().all()
+    assert (df["onset_min"] < SMALL["days"] * 1440).all()
+
+
+@pytest.mark.parametrize("name", SCENARIOS)
+def test_same_seed_same_results(name):
+    scn = load(name)
+    a = run_point(scn, SMALL["seed"], SMALL["scale"], 5)
+    b = run_point(scn, SMALL["seed"], SMALL["scale"], 5)
+    assert a.summary == b.summary
+    pd.testing.assert_frame_equal(a.cases, b.cases)
+    pd.testing.assert_frame_equal(a.timeseries, b.timeseries)
+    c = run_point(scn, SMALL["seed"] + 1, SMALL["scale"], 5)
+    assert c.summary != a.summary
+
+
+def test_common_random_numbers_across_structures():
+    h, f = small_run("hierarchy_2011").cases, small_run("flat_2012").cases
+    cols = ["kind", "onset_min", "resident", "x", "y", "complex"]
+    pd.testing.assert_frame_equal(h[cols], f[cols])
+
+
+def test_scale_samples_residents_and_staff():
+    small = small_run("flat_2012")
+    assert small.manifest["residents_simulated"] == round(232_000 * SMALL["scale"])
+    assert small.summary["cases"]["total"] < 0.2 * 232_000 * 14 / 365 * 1.5
+
+
+def test_structures_differ_where_expected():
+    h, f = small_run("hierarchy_2011").summary, small_run("flat_2012").summary
+    assert h["channels"].get("hotline", 0) == 0 and f["channels"]["hotline"] > 0
+    assert h["channels"].get("grid", 0) == 0 and f["channels"]["grid"] > 0
+    assert f["mean_handoffs"] < h["mean_handoffs"]
+
+
+def test_queue_and_coverage_figures_in_range():
+    for name in SCENARIOS:
+        s = small_run(name).summary
+        for key in ("service_circle_coverage", "patrol_coverage_24h", "visit_coverage",
+                    "reach"):
+            assert 0.0 <= s[key] <= 1.0
+        assert 0.0 <= s["load"]["office_utilisation"] <= 1.0
+        assert np.isfinite(s["response_time_min"]["median"])
