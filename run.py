@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import textwrap
 import time
 from pathlib import Path
 
@@ -56,26 +57,40 @@ def scale_value(text: str) -> float:
 
 
 class Progress:
-    """A progress bar on stderr, shown once a run has taken more than two seconds."""
+    """A progress bar on stderr, shown once a run has taken more than two seconds.
+
+    On a terminal the bar is redrawn in place; in a log (not a terminal) a line is
+    written at most every quarter of the run.
+    """
 
     def __init__(self, label: str, stream=sys.stderr):
         self.label, self.stream = label, stream
         self.t0 = time.perf_counter()
-        self.shown = False
+        self.last_draw = 0.0
+        self.last_quarter = -1
+        self.tty = hasattr(stream, "isatty") and stream.isatty()
 
     def __call__(self, done: int, total: int) -> None:
-        elapsed = time.perf_counter() - self.t0
-        if elapsed < 2.0 and done < total:
+        now = time.perf_counter()
+        elapsed = now - self.t0
+        if elapsed < 2.0:
             return
-        if not self.shown and done == total and elapsed < 2.0:
-            return
-        self.shown = True
-        bar = "#" * int(30 * done / total)
         eta = elapsed / done * (total - done) if done else 0.0
-        self.stream.write(f"\r{self.label}: [{bar:<30}] day {done}/{total}  "
-                          f"{elapsed:5.1f} s, {eta:4.0f} s left ")
-        if done == total:
-            self.stream.write("\n")
+        text = f"{self.label}: day {done}/{total}  {elapsed:5.1f} s, {eta:4.0f} s left"
+        if self.tty:
+            if now - self.last_draw < 0.2 and done < total:
+                return
+            self.last_draw = now
+            bar = "#" * int(30 * done / total)
+            self.stream.write(f"\r{self.label}: [{bar:<30}] " + text.split(": ", 1)[1] + " ")
+            if done == total:
+                self.stream.write("\n")
+        else:
+            quarter = 4 * done // total
+            if quarter == self.last_quarter:
+                return
+            self.last_quarter = quarter
+            self.stream.write(text + "\n")
         self.stream.flush()
 
 
@@ -103,17 +118,23 @@ def cmd_run(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_scenarios(_args: argparse.Namespace) -> int:
+def cmd_scenarios(args: argparse.Namespace) -> int:
     rows = []
     for path in available():
         try:
             s = load(path)
-            rows.append((path.stem, s.title or "(no title)"))
+            base = Path(s.chain[-2]).stem if len(s.chain) > 1 else "schema defaults"
+            rows.append((path.stem, s.title or "(no title)", s.description, base))
         except ScenarioError as exc:
-            rows.append((path.stem, f"INVALID: {exc}"))
+            rows.append((path.stem, "INVALID", str(exc), ""))
     width = max(len(r[0]) for r in rows) + 2 if rows else 10
-    for name, title in rows:
+    for name, title, description, base in rows:
         print(f"{name.ljust(width)}{title}")
+        if not args.brief:
+            text = f"{description} [base: {base}]" if base else description
+            print(textwrap.fill(text, width=88, initial_indent="    ",
+                                subsequent_indent="    "))
+            print()
     return 0
 
 
@@ -168,7 +189,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_run)
 
     p = sub.add_parser("scenarios", help="list the scenarios in scenarios/",
-                       description="List the scenarios in scenarios/, one line each.")
+                       description="List the scenarios in scenarios/: name and title, then "
+                       "the description and the scenario it derives from.")
+    p.add_argument("--brief", action="store_true", help="one line per scenario")
     p.set_defaults(func=cmd_scenarios)
 
     p = sub.add_parser("validate", help="check one scenario file",
@@ -177,6 +200,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("file", metavar="FILE", help="scenario file or name")
     p.add_argument("--seed", type=seed_value, default=1, help="seed of the map to build (1)")
     p.set_defaults(func=cmd_validate)
+
     return parser
 
 

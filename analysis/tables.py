@@ -26,6 +26,9 @@ ROWS: list[tuple[str, Any]] = [
     ("  reporting delay, mean (h)", lambda s: _h(s["response_parts_min"]["reporting_delay"])),
     ("  routing + hand-offs, mean (h)", lambda s: _h(s["response_parts_min"]["routing_delay"])),
     ("  queue wait, mean (h)", lambda s: _h(s["response_parts_min"]["queue_wait"])),
+    ("Public-order response, median (min)", lambda s: "-" if s["by_kind"]["public_order"][
+        "response_time_min"]["median"] is None else
+        f"{s['by_kind']['public_order']['response_time_min']['median']:.1f}"),
     ("  police travel, mean (min)", lambda s: "-" if s["response_parts_min"]["travel"] is None
      else f"{s['response_parts_min']['travel']:.1f}"),
     ("Resolution time, median (h)", lambda s: _h(s["resolution_time_min"]["median"])),
@@ -40,7 +43,11 @@ ROWS: list[tuple[str, Any]] = [
     ("Office staff (at scale 1)", lambda s: f"{s['load']['office_staff']:,}"),
     ("  per 10,000 residents", lambda s: f"{s['load']['staff_per_10k']:.1f}"),
     ("  per community", lambda s: f"{s['load']['staff_per_community']:.1f}"),
-    ("Mean trust at the end", lambda s: f"{s['mean_trust_end']:.3f}"),
+    ("Petitions", lambda s: f"{s['petitions']:,}"),
+    ("Needs prevented (safe cells)", lambda s: f"{s['needs_prevented']:,}"),
+    ("Welfare needs ineligible", lambda s: f"{s['ineligible']:,}"),
+    ("Yearly cost (million CNY)", lambda s: f"{s['cost']['per_year_cny'] / 1e6:,.1f}"),
+    ("Mean trust over the run", lambda s: f"{s['mean_trust']:.3f}"),
 ]
 
 

@@ -74,20 +74,25 @@ class CommunityWorker(_ArrayPositioned):
 
 
 class PoliceOfficer(_ArrayPositioned):
-    """A police officer or joint-defence member.
+    """A police officer, or someone who patrols beside the police.
 
     Attributes:
-        base: index of the station or community police office.
+        base: index of the station or community police office (or the JISCO zone).
         shift: which shift of the day the agent works.
-        auxiliary: True for joint-defence members (patrol only, not dispatched).
+        role: "officer", "joint_defence", "governance" (comprehensive-governance staff)
+            or "jisco_patrol"; all but officers patrol only and are not dispatched.
     """
 
     def __init__(self, model: GovernanceModel, base: int, base_cell: int, shift: int,
-                 walker: int, auxiliary: bool = False):
+                 walker: int, role: str = "officer"):
         super().__init__(model, base_cell, walker)
         self.base = base
         self.shift = shift
-        self.auxiliary = auxiliary
+        self.role = role
+
+    @property
+    def auxiliary(self) -> bool:
+        return self.role != "officer"
 
     @property
     def on_duty(self) -> bool:

@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from .needs import U
 from .parameters import KINDS
 from .structure import Unit, octile
 
@@ -33,8 +34,10 @@ if TYPE_CHECKING:  # pragma: no cover
 
 NAN = math.nan
 PUBLIC_ORDER = KINDS.index("public_order")
+WELFARE = KINDS.index("welfare")
+DISPUTE = KINDS.index("dispute")
 # event kinds
-WALK_IN, ARRIVE, DONE, RESOLVE, GIVE_UP, ON_SITE, CLEAR, CALL = range(8)
+WALK_IN, ARRIVE, DONE, RESOLVE, GIVE_UP, ON_SITE, CLEAR, CALL, PETITION = range(9)
 # channels
 CHANNELS = ("walk_in", "hotline", "emergency", "grid", "patrol")
 CH_WALK, CH_HOTLINE, CH_EMERGENCY, CH_GRID, CH_PATROL = range(5)
@@ -61,9 +64,12 @@ class Engine:
         self.handling = c["handling_min"].tolist()
         self.lead = c["lead_min"].tolist()
         u = c["u"]
-        self.u_report = u[:, 1].tolist()
-        self.u_channel = u[:, 2].tolist()
-        self.u_delay = u[:, 3].tolist()
+        self.u_report = u[:, U["report"]].tolist()
+        self.u_channel = u[:, U["channel"]].tolist()
+        self.u_delay = u[:, U["delay"]].tolist()
+        self.u_eligible = u[:, U["eligible"]].tolist()
+        self.u_petition = u[:, U["petition"]].tolist()
+        self.rural_registered = c["rural_registered"].tolist()
         # outcomes
         self.reported = [NAN] * n
         self.arrived = [NAN] * n
@@ -75,6 +81,10 @@ class Engine:
         self.handoffs = [0] * n
         self.first_unit = [-1] * n
         self.final_unit = [-1] * n
+        self.entry = [-1] * n
+        self.rural_channel = [False] * n
+        self.ineligible = [False] * n
+        self.petition = [NAN] * n
         self.next_onset = 0
         # residents
         res = model.residents
@@ -86,10 +96,27 @@ class Engine:
         own_cell = np.array([self.units[x].cell for x in su.area_unit])[area]
         h = model.city.height
         walk = octile(res.home // h - own_cell // h, res.home % h - own_cell % h)
-        self.res_walk_min = (walk * model.city.cell_m
-                             / (p["access"]["walk_speed_kmh"] * 1000 / 60)).tolist()
+        walk_m_per_min = p["access"]["walk_speed_kmh"] * 1000 / 60
+        self.res_walk_min = (walk * model.city.cell_m / walk_m_per_min).tolist()
+        # without unified registration, rural-registered residents' welfare goes to the
+        # nearest town government's rural office
+        towns = su.town_units
+        if len(towns):
+            tc = np.array([self.units[x].cell for x in towns])
+            d = octile(res.home[:, None] // h - tc[None, :] // h,
+                       res.home[:, None] % h - tc[None, :] % h)
+            self.res_town = towns[np.argmin(d, axis=1)].tolist()
+            self.res_town_walk = (d.min(axis=1) * model.city.cell_m / walk_m_per_min).tolist()
+        self.unified = p["registration"]["unified"] or not len(towns)
+        self.ineligible_share = p["registration"]["ineligible_share"]
+        self.escalate = su.escalate
+        med = p["mediation"]
+        self.petition_base = med["petition_base"]
+        self.dispute_target = p["needs"]["target_h"]["dispute"] * 60.0
+        self.petitions = 0
         # parameters by kind
         nd, tr = p["needs"], p["trust"]
+        self.hotline_w = tr["hotline_trust_weight"]
         self.patience_min = [nd["patience_days"][k] * 1440.0 for k in KINDS]
         self.expected_min = [tr["expected_response_h"][k] * 60.0 for k in KINDS]
         self.lr = tr["learning_rate"]
@@ -138,7 +165,8 @@ class Engine:
     def run_until(self, t_end: float) -> None:
         heap, onset = self.heap, self.onset
         handlers = (self.on_walk_in, self.on_arrive, self.on_done, self.on_resolve,
-                    self.on_give_up, self.on_site, self.on_clear, self.on_call)
+                    self.on_give_up, self.on_site, self.on_clear, self.on_call,
+                    self.on_petition_check)
         while True:
             t_heap = heap[0][0] if heap else math.inf
             t_on = onset[self.next_onset] if self.next_onset < self.n else math.inf
@@ -172,9 +200,24 @@ class Engine:
                 self.wait_unreported(c, t, police=True)
             return
         r = self.resident[c]
-        hotline = self.hotline is not None and self.u_channel[c] < self.hotline_share
-        trip_h = 0.0 if hotline else self.res_walk_min[r] / 60.0
-        p = self.report_base + self.report_w * (self.trust[r] - 0.5) - self.trip_pen * trip_h
+        if k == DISPUTE:
+            self.push(t + self.dispute_target, PETITION, c)
+        entry, walk_min = self.res_unit[r], self.res_walk_min[r]
+        if k == WELFARE and not self.unified and self.rural_registered[c]:
+            if self.u_eligible[c] < self.ineligible_share:
+                self.ineligible[c] = True
+                self.give_up(c, t)
+                return
+            # the separate rural system: the town's rural office, then the city
+            entry, walk_min = self.res_town[r], self.res_town_walk[r]
+            self.complex[c] = True
+            self.rural_channel[c] = True
+        self.entry[c] = entry
+        trust = self.trust[r]
+        hotline = self.hotline is not None and \
+            self.u_channel[c] < self.hotline_share + self.hotline_w * (0.5 - trust)
+        trip_h = 0.0 if hotline else walk_min / 60.0
+        p = self.report_base + self.report_w * (trust - 0.5) - self.trip_pen * trip_h
         if self.u_report[c] >= p:
             self.wait_unreported(c, t, police=False)
         elif hotline:
@@ -183,7 +226,7 @@ class Engine:
         else:
             delay = -self.walkin_delay * math.log1p(-self.u_delay[c])
             depart = self.cal.next_open(t + delay)
-            self.push(depart + self.res_walk_min[r], WALK_IN, c)
+            self.push(depart + walk_min, WALK_IN, c)
             self.add_pending(c, police=False)
 
     def wait_unreported(self, c: int, t: float, police: bool) -> None:
@@ -214,7 +257,7 @@ class Engine:
             return
         self.drop_pending(c)
         self.mark_reported(c, t, CH_WALK)
-        unit = self.units[self.res_unit[self.resident[c]]]
+        unit = self.units[self.entry[c]]
         self.first_unit[c] = unit.id
         self.arrive(c, unit, unit.desk, t)
 
@@ -231,9 +274,20 @@ class Engine:
         if self.reported[c] == self.reported[c]:
             return
         self.drop_pending(c)
+        self.give_up(c, t)
+
+    def give_up(self, c: int, t: float) -> None:
         self.gave_up[c] = t
         self.counts["gave_up"] += 1
         self.satisfy(c, 0.0)
+
+    def on_petition_check(self, c: int, t: float, _arg: int) -> None:
+        """A dispute still unsettled at its target may become a petition (上访)."""
+        if self.resolved[c] == self.resolved[c]:
+            return
+        if self.u_petition[c] < self.petition_base * (1.0 - self.trust[self.resident[c]]):
+            self.petition[c] = t
+            self.petitions += 1
 
     # ---------------------------------------------------------------- units
     def arrive(self, c: int, unit: Unit, pool, t: float) -> None:
@@ -273,13 +327,13 @@ class Engine:
             else:
                 self.on_resolve(c, t, 0)
         elif unit.dispatches:
-            target = self.res_unit[self.resident[c]]
+            target = self.entry[c]
             if self.linked:
                 target = int(self.m.structure.resolver[target, k, int(self.complex[c])])
             nxt = self.units[target]
             self.arrive(c, nxt, nxt.cases, t)
         else:
-            nxt = self.units[unit.parent]
+            nxt = self.units[self.escalate[unit.id, k]]
             self.handoffs[c] += 1
             self.push(self.cal.add_working(t, self.handoff_min[unit.level]), ARRIVE, c, nxt.id)
 
@@ -391,7 +445,7 @@ class Engine:
                     if self.grid_rng.random() < self.find_prob:
                         self.drop_pending(c)
                         self.mark_reported(c, t, CH_GRID)
-                        unit = self.units[self.res_unit[self.resident[c]]]
+                        unit = self.units[self.entry[c]]
                         self.first_unit[c] = unit.id
                         self.arrive(c, unit, unit.cases, t)
         if t >= self.next_hour:
@@ -412,9 +466,9 @@ class Engine:
             t / 60.0, self.next_onset, self.counts["reported"], self.counts["resolved"],
             self.counts["gave_up"], self.counts["reported"] - self.counts["resolved"], queued,
             int((pol.busy_until > t).sum()), len(pol.waiting), cov,
-            self.trust_sum / max(1, len(self.trust))))
+            self.trust_sum / max(1, len(self.trust)), self.petitions))
 
 
 TIMESERIES_COLUMNS = ("hour", "needs_arisen", "reported", "resolved", "unreached",
                       "backlog", "queued_at_units", "officers_busy", "calls_waiting",
-                      "patrol_coverage_24h", "mean_trust")
+                      "patrol_coverage_24h", "mean_trust", "petitions")

@@ -23,14 +23,18 @@ import numpy as np
 import pandas as pd
 
 from .engine import CHANNELS, TIMESERIES_COLUMNS
-from .parameters import KINDS
+from .parameters import DOMAINS, KINDS
 
 if TYPE_CHECKING:  # pragma: no cover
     from .model import GovernanceModel
 
 
 def case_table(model: GovernanceModel) -> pd.DataFrame:
-    """One row per need, every timestamp in minutes since the start (NaN: not yet)."""
+    """One row per need, every timestamp in minutes since the start (NaN: not yet).
+
+    `first_unit` is the unit that took the case in (NaN for police cases), `last_unit`
+    the unit holding it last: its resolver once resolved.
+    """
     e, st = model.engine, model.structure
     h = model.city.height
     cell = np.asarray(e.cell)
@@ -40,7 +44,7 @@ def case_table(model: GovernanceModel) -> pd.DataFrame:
     df = pd.DataFrame({
         "case": np.arange(e.n, dtype=np.int64),
         "kind": pd.Categorical.from_codes(np.asarray(e.kind, np.int8), KINDS),
-        "complex": np.asarray(e.complex, bool),
+        "complex": np.asarray(model.needs["complex"], bool),
         "resident": np.asarray(e.resident, np.int64),
         "community": area.astype(np.int32),
         "x": (cell // h).astype(np.int32),
@@ -55,9 +59,14 @@ def case_table(model: GovernanceModel) -> pd.DataFrame:
         "unreached_min": np.asarray(e.gave_up),
         "travel_min": np.asarray(e.travel),
         "handoffs": np.asarray(e.handoffs, np.int16),
+        "domain": pd.Categorical.from_codes(np.asarray(model.needs["domain"], np.int8),
+                                            DOMAINS),
+        "rural_channel": np.asarray(e.rural_channel, bool),
+        "ineligible": np.asarray(e.ineligible, bool),
+        "petition_min": np.asarray(e.petition),
         "first_unit": pd.Categorical.from_codes(np.asarray(e.first_unit, np.int32),
                                                 unit_names),
-        "resolving_unit": pd.Categorical.from_codes(np.asarray(e.final_unit, np.int32),
+        "last_unit": pd.Categorical.from_codes(np.asarray(e.final_unit, np.int32),
                                                     unit_names),
     })
     status = np.where(df["resolved_min"].notna(), "resolved",
@@ -100,6 +109,8 @@ def _figures(df: pd.DataFrame, targets_min: pd.Series | None) -> dict[str, Any]:
         "channels": {k: int(v) for k, v in df["channel"].value_counts().items()},
         "mean_handoffs": float(df.loc[df["reported_min"].notna(), "handoffs"].mean())
         if total else None,
+        "petitions": int(df["petition_min"].notna().sum()),
+        "ineligible": int(df["ineligible"].sum()),
     }
     if targets_min is not None:
         res = df[df["resolution_min"].notna()]
@@ -128,7 +139,11 @@ def summary(model: GovernanceModel, df: pd.DataFrame | None = None) -> dict[str,
     out["visits"] = {"on_time": model.visits.on_time, "late": model.visits.late,
                      "missed": model.visits.missed}
     out["mean_trust_end"] = float(res.trust.mean())
+    trust_series = [row[-2] for row in e.timeseries]
+    out["mean_trust"] = float(np.mean(trust_series)) if trust_series else out["mean_trust_end"]
+    out["needs_prevented"] = int(model.needs["prevented"])
     out["load"] = load_figures(model)
+    out["cost"] = cost_figures(model, out["load"])
     out["by_kind"] = {k: _figures(g, target.loc[g.index])
                       for k, g in df.groupby("kind", observed=False)}
     area_in_circle = pd.Series(in_circle).groupby(st.area_of_cell[res.home]).mean()
@@ -154,7 +169,7 @@ def load_figures(model: GovernanceModel) -> dict[str, Any]:
     staff = st.staff_by_level(full_scale=True)
     office_staff = sum(c for lv in staff.values() for c in lv.values())
     police = pp["police"]["officers"]
-    joint = pp["police"]["joint_defence"]
+    joint = pp["police"]["joint_defence"] + pp["police"]["governance_staff"]
     per10k = 1e4 / pp["population"]["residents"]
     # utilisation: busy minutes over office minutes offered
     days = model.time_min / 1440.0
@@ -178,3 +193,20 @@ def load_figures(model: GovernanceModel) -> dict[str, Any]:
         "floor_m2_per_community": float(np.mean([u.floor_m2 for u in comm])),
         "office_utilisation": busy / offered if offered else None,
     }
+
+
+def cost_figures(model: GovernanceModel, load: dict[str, Any]) -> dict[str, float]:
+    """Yearly cost at scale 1, in CNY: staff by kind and community service floor space."""
+    b, p = model.params["budget"], model.params
+    st = model.structure
+    aux = p["police"]["joint_defence"] + p["police"]["governance_staff"] + (
+        p["safe_cells"]["jisco_patrol_teams"] if p["safe_cells"]["enabled"] else 0)
+    floor = sum(st.units[u].floor_m2 for u in st.community_units)
+    parts = {
+        "office_staff": load["office_staff"] * b["office_staff_cost"],
+        "police": load["police_officers"] * b["police_cost"],
+        "auxiliaries": aux * b["auxiliary_cost"],
+        "floor_space": floor * b["floor_cost_per_m2"],
+    }
+    return {"per_year_cny": float(sum(parts.values())),
+            **{f"{k}_cny": float(v) for k, v in parts.items()}}

@@ -18,7 +18,7 @@ from .city import COMMERCIAL, INDUSTRIAL, generate_map
 from .engine import Engine
 from .movement import Walkers
 from .needs import draw_needs
-from .police import PoliceForce
+from .police import ROLES, PoliceForce
 from .population import Residents
 from .randomness import Streams
 from .scenario import Scenario, ScenarioError, load
@@ -84,7 +84,7 @@ class GovernanceModel(Model):
         self._build_staff_and_walkers()
         self._build_layers()
         self._build_visits()
-        self.needs = draw_needs(self.residents, p["needs"], days, self.streams)
+        self.needs = draw_needs(self.residents, p, days, self.streams)
         self.engine = Engine(self)
         self.time_min = 0.0
 
@@ -134,9 +134,10 @@ class GovernanceModel(Model):
                                                    cells_per_tick(p["grid"]["walk_speed_kmh"]))])
         self.walkers = Walkers(all_start // h, all_start % h, all_speed, beat, beats, h,
                                self.streams.get("patrol.targets"))
-        self.officers = [PoliceOfficer(self, int(b), int(pol.base_cells[b]), int(s), i, bool(a))
-                         for i, (b, s, a) in enumerate(zip(pol.officer_base, pol.officer_shift,
-                                                           pol.auxiliary))]
+        self.officers = [PoliceOfficer(self, int(b), int(pol.base_cells[b]), int(s), i,
+                                       ROLES[r])
+                         for i, (b, s, r) in enumerate(zip(pol.officer_base, pol.officer_shift,
+                                                           pol.role))]
         self.workers: list[CommunityWorker] = []
         for unit in st.units:
             for role in ("front_desk", "caseworker"):

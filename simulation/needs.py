@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .parameters import KINDS
+from .parameters import DOMAINS, KINDS
 from .population import Residents
 from .randomness import Streams
 
@@ -23,7 +23,19 @@ ORDER_RHYTHM = np.array([0.9, 0.7, 0.6, 0.5, 0.4, 0.4, 0.5, 0.7, 0.8, 0.9, 0.9, 
 RHYTHM = {k: (ORDER_RHYTHM if k == "public_order" else OFFICE_RHYTHM) for k in KINDS}
 
 #: Names of the per-case uniform random numbers drawn with each need.
-UNIFORMS = ("complex", "report", "channel", "delay", "handle", "lead", "place", "spare")
+UNIFORMS = ("complex", "report", "channel", "delay", "handle", "lead", "place", "domain",
+            "prevent", "eligible", "petition")
+U = {name: i for i, name in enumerate(UNIFORMS)}
+
+#: Where needs arise, by domain of the safe-cells campaign (ASSUMPTION). Needs at work
+#: are in "enterprises"; other kinds of need have no domain.
+DOMAIN_SHARES = {
+    "public_order": {"families": 0.35, "communities": 0.25, "restaurants": 0.10, "shops": 0.10,
+                     "public_transport": 0.06, "schools": 0.04, "hospitals": 0.04,
+                     "scenic_spots": 0.03, "government_agencies": 0.03},
+    "dispute": {"families": 0.60, "communities": 0.30, "shops": 0.05, "hospitals": 0.05},
+}
+NO_DOMAIN = -1
 
 
 def eligible_rates(kind: str, residents: Residents, needs: dict) -> np.ndarray:
@@ -39,43 +51,75 @@ def eligible_rates(kind: str, residents: Residents, needs: dict) -> np.ndarray:
     return r
 
 
-def draw_needs(residents: Residents, needs: dict, days: int, streams: Streams) -> dict:
+def _draw_kind(code: int, kind: str, residents: Residents, needs: dict, rate: np.ndarray,
+               days: np.ndarray, rng: np.random.Generator) -> dict[str, np.ndarray]:
+    """Needs of one kind on the given days (one entry per day, repeats allowed)."""
+    total = rate.sum()
+    n = int(rng.poisson(total * len(days) / 365.0)) if total > 0 and len(days) else 0
+    who = rng.choice(residents.n, size=n, p=rate / total) if n else np.empty(0, np.int64)
+    day = days[rng.integers(0, len(days), n)] if n else np.empty(0, np.int64)
+    prof = RHYTHM[kind] / RHYTHM[kind].sum()
+    hour = rng.choice(24, size=n, p=prof)
+    onset = day * 1440.0 + hour * 60.0 + rng.random(n) * 60.0
+    u = rng.random((n, len(UNIFORMS)))
+    cell = residents.home[who].astype(np.int64)
+    share = needs["workplace_share"].get(kind, 0.0)
+    at_work = (u[:, U["place"]] < share) & (residents.work_cell[who] >= 0)
+    cell[at_work] = residents.work_cell[who[at_work]]
+    domain = np.full(n, NO_DOMAIN, np.int8)
+    if kind in DOMAIN_SHARES:
+        names = list(DOMAIN_SHARES[kind])
+        cum = np.cumsum([DOMAIN_SHARES[kind][d] for d in names])
+        pick = np.minimum(np.searchsorted(cum / cum[-1], u[:, U["domain"]]), len(names) - 1)
+        domain = np.array([DOMAINS.index(d) for d in names], np.int8)[pick]
+        domain[at_work] = DOMAINS.index("enterprises")
+    return {"onset": onset, "kind": np.full(n, code, np.int8), "resident": who.astype(np.int32),
+            "cell": cell, "domain": domain, "u": u}
+
+
+def draw_needs(residents: Residents, params: dict, days: int, streams: Streams) -> dict:
     """All needs of a run, sorted by onset.
+
+    Base needs come from stream "needs.<kind>", surge needs from "needs.surge.<kind>", so
+    a surge adds needs without moving any other. Needs that a safe-cells campaign
+    prevents are thinned out with their own uniform, so the rest stay as they were.
 
     Returns:
         Columns: `onset` (minutes), `kind` (code), `resident`, `cell` (flat index where
-        it arises), `complex` (bool), `u` (n x len(UNIFORMS) uniforms), `handling_min`,
-        `lead_min`.
+        it arises), `domain` (index into `DOMAINS` or -1), `complex` (bool), `u`
+        (n x len(UNIFORMS) uniforms), `handling_min`, `lead_min`, `rural_registered`;
+        and `prevented`, the number of needs the campaign prevented.
     """
-    cols: dict[str, list] = {k: [] for k in ("onset", "kind", "resident", "cell", "u")}
+    needs, surge = params["needs"], params["surge"]
+    parts = []
+    all_days = np.arange(days)
+    s0, s1 = surge["start_day"], min(days, surge["start_day"] + surge["days"])
+    surge_days = np.arange(s0, s1) if surge["multiplier"] > 1 and s1 > s0 else np.empty(0, int)
     for code, kind in enumerate(KINDS):
-        rng = streams.get(f"needs.{kind}")
-        r = eligible_rates(kind, residents, needs)
-        total = r.sum()
-        n = int(rng.poisson(total * days / 365.0)) if total > 0 else 0
-        who = rng.choice(residents.n, size=n, p=r / total) if n else np.empty(0, np.int64)
-        day = rng.integers(0, days, n)
-        prof = RHYTHM[kind] / RHYTHM[kind].sum()
-        hour = rng.choice(24, size=n, p=prof)
-        onset = day * 1440.0 + hour * 60.0 + rng.random(n) * 60.0
-        u = rng.random((n, len(UNIFORMS)))
-        cell = residents.home[who].astype(np.int64)
-        share = needs["workplace_share"].get(kind, 0.0)
-        at_work = (u[:, UNIFORMS.index("place")] < share) & (residents.work_cell[who] >= 0)
-        cell[at_work] = residents.work_cell[who[at_work]]
-        cols["onset"].append(onset)
-        cols["kind"].append(np.full(n, code, np.int8))
-        cols["resident"].append(who.astype(np.int32))
-        cols["cell"].append(cell)
-        cols["u"].append(u)
-    out = {k: np.concatenate(v) for k, v in cols.items()}
-    order = np.argsort(out["onset"], kind="stable")
+        rate = eligible_rates(kind, residents, needs) * needs["rate_multiplier"]
+        parts.append(_draw_kind(code, kind, residents, needs, rate, all_days,
+                                streams.get(f"needs.{kind}")))
+        if len(surge_days):
+            parts.append(_draw_kind(code, kind, residents, needs,
+                                    rate * (surge["multiplier"] - 1), surge_days,
+                                    streams.get(f"needs.surge.{kind}")))
+    out = {k: np.concatenate([p[k] for p in parts]) for k in parts[0]}
+    order = np.lexsort((out["resident"], out["kind"], out["onset"]))
     out = {k: v[order] for k, v in out.items()}
-    kinds = out["kind"]
-    u = out["u"]
-    out["complex"] = u[:, 0] < np.array([needs["complex_share"][k] for k in KINDS])[kinds]
+    out["prevented"] = 0
+    sc = params["safe_cells"]
+    if sc["enabled"]:
+        part = np.array([sc["participation"][d] for d in DOMAINS] + [0.0])
+        prevent = (out["domain"] >= 0) & (
+            out["u"][:, U["prevent"]] < part[out["domain"]] * sc["reduction"])
+        out = {k: v[~prevent] for k, v in out.items() if k != "prevented"}
+        out["prevented"] = int(prevent.sum())
+    kinds, u = out["kind"], out["u"]
+    out["complex"] = u[:, U["complex"]] < np.array([needs["complex_share"][k]
+                                                    for k in KINDS])[kinds]
     handling = np.array([needs["handling_min"][k] for k in KINDS])[kinds]
-    out["handling_min"] = handling * (0.5 + u[:, UNIFORMS.index("handle")])
+    out["handling_min"] = handling * (0.5 + u[:, U["handle"]])
     lead = np.array([needs["lead_time_h"][k] * 60.0 for k in KINDS])[kinds]
-    out["lead_min"] = -lead * np.log1p(-u[:, UNIFORMS.index("lead")])
+    out["lead_min"] = -lead * np.log1p(-u[:, U["lead"]])
+    out["rural_registered"] = residents.registration[out["resident"]] == 1
     return out

@@ -30,6 +30,11 @@ KINDS: tuple[str, ...] = (
 )
 #: Kinds handled by government units (public order goes to the police).
 OFFICE_KINDS: tuple[str, ...] = tuple(k for k in KINDS if k != "public_order")
+#: The ten domains of the safe-and-harmonious-cells campaign (SEED).
+DOMAINS: tuple[str, ...] = (
+    "families", "communities", "enterprises", "government_agencies", "hospitals", "schools",
+    "restaurants", "public_transport", "scenic_spots", "shops",
+)
 #: Administrative levels that can hold authority, bottom to top.
 LEVELS: tuple[str, ...] = ("community", "street_office", "district", "village", "town")
 
@@ -221,6 +226,9 @@ SCHEMA: dict[str, Any] = {
                           "ASSUMPTION (~1 per 1,000 residents)", "police officers"),
         "joint_defence": Param(0, "int", 0, 100_000, "persons", "ASSUMPTION",
                                "joint-defence members (auxiliaries who patrol on foot)"),
+        "governance_staff": Param(0, "int", 0, 100_000, "persons", "SEED (综治员 moved down); "
+                                  "number ASSUMPTION", "comprehensive-governance staff, who "
+                                  "patrol their area on foot (not dispatched)"),
         "on_duty_share": Param(1 / 3, "float", 0.01, 1.0, "share", "ASSUMPTION (3 shifts)",
                                "share of officers on duty at any time"),
         "patrol_speed_kmh": Param(12.0, "float", 0.5, 120.0, "km/h", "ASSUMPTION (car patrol)",
@@ -309,6 +317,61 @@ SCHEMA: dict[str, Any] = {
                                            "how much a walking trip lowers the chance"),
         "walkin_delay_mean_h": Param(24.0, "float", 0.0, 1000.0, "h", "ASSUMPTION",
                                      "mean delay before a resident walks in"),
+        "rate_multiplier": Param(1.0, "float", 0.0, 20.0, "x", "ASSUMPTION",
+                                 "multiplier on every need rate (sensitivity, workshops)"),
+    },
+    "surge": {
+        "multiplier": Param(1.0, "float", 1.0, 20.0, "x", "ASSUMPTION",
+                            "need rates during the surge (1 = no surge)"),
+        "start_day": Param(7, "int", 0, 10_000, "day", "ASSUMPTION", "first day of the surge"),
+        "days": Param(14, "int", 1, 10_000, "days", "ASSUMPTION", "length of the surge"),
+    },
+    "mediation": {
+        "centre": Param(False, "bool", source="SEED (grand conflict-mediation centre, 2012)",
+                        doc="disputes a community cannot settle go straight to one city "
+                        "mediation centre instead of up through the departments"),
+        "staff": Param(12, "int", 1, 1000, "persons", "ASSUMPTION",
+                       "mediators at the centre"),
+        "petition_base": Param(0.3, "float", 0.0, 1.0, "probability", "ASSUMPTION",
+                               "chance that a dispute not settled within its target becomes "
+                               "a petition, for a resident with trust 0 (scaled by 1 - trust)"),
+    },
+    "registration": {
+        "unified": Param(False, "bool", source="SEED (urban-rural registration unified, "
+                         "eight matching policies)",
+                         doc="rural-registered residents get welfare services through the "
+                         "same community channels as urban residents"),
+        "ineligible_share": Param(0.3, "float", 0.0, 1.0, "share", "ASSUMPTION",
+                                  "without unification: share of rural-registered residents' "
+                                  "welfare needs not eligible at all (unreached)"),
+    },
+    "safe_cells": {
+        "enabled": Param(False, "bool", source="SEED (平安和谐细胞 campaign)",
+                         doc="the safe-and-harmonious-cells campaign runs"),
+        "reduction": Param(0.3, "float", 0.0, 1.0, "share", "ASSUMPTION",
+                           "share of public-order incidents and disputes prevented in a "
+                           "participating domain"),
+        "participation": {d: Param(0.8, "float", 0.0, 1.0, "share", "ASSUMPTION",
+                                   f"share of the {d.replace('_', ' ')} domain taking part")
+                          for d in DOMAINS},
+        "jisco_patrol_teams": Param(0, "int", 0, 10_000, "persons",
+                                    "SEED (JISCO factory patrol teams); number ASSUMPTION",
+                                    "JISCO patrollers in the industrial zone and the "
+                                    "residential areas next to it"),
+    },
+    "budget": {
+        "office_staff_cost": Param(60_000.0, "float", 0.0, 1e7, "CNY per person-year",
+                                   "ASSUMPTION", "yearly cost of one member of office staff"),
+        "police_cost": Param(90_000.0, "float", 0.0, 1e7, "CNY per person-year", "ASSUMPTION",
+                             "yearly cost of one police officer"),
+        "auxiliary_cost": Param(36_000.0, "float", 0.0, 1e7, "CNY per person-year",
+                                "ASSUMPTION", "yearly cost of a joint-defence member or "
+                                "JISCO patroller"),
+        "floor_cost_per_m2": Param(400.0, "float", 0.0, 1e5, "CNY per m2-year", "ASSUMPTION",
+                                   "yearly cost of service floor space"),
+        "total_office_staff": Param(0, "int", 0, 1_000_000, "persons", "ASSUMPTION",
+                                    "if above 0, community staff are rescaled so that all "
+                                    "office staff add up to this (hold headcount fixed)"),
     },
     "trust": {
         "initial_mean": Param(0.55, "float", 0.0, 1.0, "0-1", "ASSUMPTION",
@@ -322,6 +385,9 @@ SCHEMA: dict[str, Any] = {
              "floating_registration": 8.0, "facility_complaint": 24.0},
             "float", 0.01, 10_000.0, "h", "ASSUMPTION",
             "response time residents expect"),
+        "hotline_trust_weight": Param(0.4, "float", 0.0, 2.0, "per unit of trust",
+                                      "ASSUMPTION", "how much distrust of the local office "
+                                      "(trust below 0.5) raises the chance to call 12345"),
     },
 }
 

@@ -11,9 +11,14 @@ from collections import deque
 
 import numpy as np
 
-from .city import CityMap
+from .city import INDUSTRIAL, CityMap
 from .partition import allocate, bisect, central_cell
 from .structure import Structure, octile, scaled
+
+ROLES = ("officer", "joint_defence", "governance", "jisco_patrol")
+OFFICER, JOINT_DEFENCE, GOVERNANCE, JISCO_PATROL = range(len(ROLES))
+#: How far from the industrial zone JISCO patrols walk into residential areas (cells).
+JISCO_REACH_CELLS = 15
 
 
 class PoliceForce:
@@ -22,8 +27,10 @@ class PoliceForce:
     Attributes:
         base_cells: flat cell of each base.
         beat_of_cell: flat array, base whose beat each inhabited cell is in (-1 elsewhere).
-        officer_base, officer_shift: per officer (joint-defence members after officers).
-        auxiliary: True for joint-defence members.
+        officer_base, officer_shift: per member (officers first, then joint-defence
+            members, comprehensive-governance staff and JISCO patrollers).
+        role: index into `ROLES`.
+        auxiliary: True for everyone but sworn officers (they patrol, are not dispatched).
         busy_until: minute each officer is next free.
         first_walker: row of the first officer in the model's walker arrays.
         waiting: calls waiting for a free officer (case ids, oldest first).
@@ -47,7 +54,7 @@ class PoliceForce:
             self.base_cells = np.array([urban[np.flatnonzero(labels == k)[central_cell(
                 ux[labels == k], uy[labels == k], uw[labels == k])]] for k in range(n)])
             urban_beat = labels
-        n_bases = len(self.base_cells)
+        n_bases = self.n_bases = len(self.base_cells)  # stations or offices, not JISCO
         self.beat_of_cell = np.full(dens.size, -1, np.int32)
         self.beat_of_cell[urban] = urban_beat
         rest = np.setdiff1d(inhabited, urban)
@@ -60,23 +67,41 @@ class PoliceForce:
 
         self.n_shifts = max(1, int(round(1.0 / p["on_duty_share"])))
         self.shift_min = 1440.0 / self.n_shifts
-        bases, aux = [], []
-        for count, is_aux in ((scaled(p["officers"], scale), False),
-                              (scaled(p["joint_defence"], scale), True)):
+        # JISCO factory patrol teams: their own beat, the zone and the homes beside it
+        jisco = scaled(params["safe_cells"]["jisco_patrol_teams"], scale) \
+            if params["safe_cells"]["enabled"] else 0
+        zone = np.flatnonzero(city.land_use.ravel() == INDUSTRIAL)
+        if jisco and len(zone):
+            zx, zy = zone // h, zone % h
+            near = urban[np.min(octile(ux[:, None] - zx[None, ::7], uy[:, None] - zy[None, ::7]),
+                                axis=1) <= JISCO_REACH_CELLS]
+            self.beat_cells.append(np.concatenate([zone, near]))
+            self.base_cells = np.append(self.base_cells, zone[len(zone) // 2])
+            beat_pop = np.append(beat_pop, 0.0)
+        else:
+            jisco = 0
+        bases, roles = [], []
+        for count, role in ((scaled(p["officers"], scale), OFFICER),
+                            (scaled(p["joint_defence"], scale), JOINT_DEFENCE),
+                            (scaled(p["governance_staff"], scale), GOVERNANCE)):
             if count == 0:
                 continue
-            per_base = allocate(count, beat_pop, minimum=1 if count >= n_bases else 0)
+            per_base = allocate(count, beat_pop[:n_bases],
+                                minimum=1 if count >= n_bases else 0)
             bases.append(np.repeat(np.arange(n_bases), per_base))
-            aux.append(np.full(count, is_aux))
+            roles.append(np.full(count, role))
+        if jisco:
+            bases.append(np.full(jisco, n_bases))
+            roles.append(np.full(jisco, JISCO_PATROL))
         self.officer_base = np.concatenate(bases) if bases else np.empty(0, np.int64)
-        self.auxiliary = np.concatenate(aux) if aux else np.empty(0, bool)
-        # shifts round-robin within each base, so every staffed base covers the day
+        self.role = np.concatenate(roles) if roles else np.empty(0, np.int64)
+        self.auxiliary = self.role != OFFICER
+        # shifts round-robin within each base and role, so every staffed base covers the day
         rank = np.zeros(len(self.officer_base), int)
-        for b in range(n_bases):
-            sel = np.flatnonzero((self.officer_base == b) & ~self.auxiliary)
-            rank[sel] = np.arange(len(sel))
-            sel = np.flatnonzero((self.officer_base == b) & self.auxiliary)
-            rank[sel] = np.arange(len(sel))
+        for b in range(len(self.base_cells)):
+            for r in range(len(ROLES)):
+                sel = np.flatnonzero((self.officer_base == b) & (self.role == r))
+                rank[sel] = np.arange(len(sel))
         self.officer_shift = rank % self.n_shifts
         self.busy_until = np.zeros(len(self.officer_base))
         self.n = len(self.officer_base)

@@ -15,7 +15,7 @@ import numpy as np
 
 from .city import CityMap
 from .parameters import KINDS
-from .partition import central_cell, nested_partition
+from .partition import allocate, central_cell, nested_partition
 
 
 def scaled(count: int, scale: float) -> int:
@@ -107,6 +107,8 @@ class Structure:
         def kinds(level: str, which: str) -> frozenset:
             if level == "city":
                 return frozenset(range(len(KINDS)))
+            if level == "mediation_centre":
+                return frozenset({KINDS.index("dispute")})
             return frozenset(KINDS.index(k) for k in auth[which][level])
 
         def add(level, name, cell, parent, roles, floor=0.0, round_the_clock=False):
@@ -155,11 +157,13 @@ class Structure:
             parent_of_label[lv] = (labels, ids)
         above = levels[-2] if len(levels) > 1 else None
         comm_units = []
+        comm_staff = community_staffing(params, n_comm, len(city.town_names),
+                                        len(city.village_town))
         for k in range(n_comm):
             mask = comm_label == k
             par = self.city if parent_ids is None else parent_ids[int(above[mask][0])]
             comm_units.append(add("community", f"Community {k + 1}", centre_of(mask), par,
-                                  dict(staff["community"]), s["community_floor_m2"]))
+                                  comm_staff[k], s["community_floor_m2"]))
 
         # rural: towns and (optionally) village service centres
         n_vil = len(city.village_town)
@@ -210,17 +214,32 @@ class Structure:
                 d, p = d + 1, self.units[p].parent
             u.depth = d
         self.handoff_h = {lv: params["handoff_delay_h"].get(lv, 0.0) for lv in
-                          ("community", "street_office", "district", "village", "town", "city")}
+                          ("community", "street_office", "district", "village", "town", "city",
+                           "mediation_centre")}
+        self.town_units = np.array(town_units, np.int32)
 
-        # who resolves what, from each unit upward
+        # the grand mediation centre: disputes that cannot be settled below go straight there
+        self.mediation = None
+        med = params["mediation"]
+        if med["centre"]:
+            self.mediation = add("mediation_centre", "Grand mediation centre", city_cell,
+                                 self.city, {"caseworker": med["staff"]})
+
+        # where a case goes when a unit cannot resolve it, and who finally resolves it
         n_units = len(self.units)
+        dispute = KINDS.index("dispute")
+        self.escalate = np.full((n_units, len(KINDS)), -1, np.int32)
+        for u in self.units:
+            self.escalate[u.id, :] = u.parent
+            if self.mediation is not None and u.id not in (self.mediation, self.city):
+                self.escalate[u.id, dispute] = self.mediation
         self.resolver = np.full((n_units, len(KINDS), 2), -1, np.int32)
         for u in self.units:
             for k in range(len(KINDS)):
                 for c in (0, 1):
                     v = u.id
                     while not self.units[v].can_resolve(k, bool(c)):
-                        v = self.units[v].parent
+                        v = int(self.escalate[v, k])
                     self.resolver[u.id, k, c] = v
 
         # the 12345 hotline: takes calls round the clock and sends them on
@@ -267,6 +286,41 @@ class Structure:
             for r, c in (u.staff_full if full_scale else u.staff).items():
                 lv[r] = lv.get(r, 0) + c
         return out
+
+
+def community_staffing(params: dict, n_comm: int, n_towns: int, n_villages: int) -> list[dict]:
+    """Staff of each community by role, at scale 1.
+
+    As the scenario says; or, when `budget.total_office_staff` is set, rescaled so that all
+    office staff (every unit, hotline operators and mediators included) add up to it:
+    the community total is spread evenly over communities and split by role in the
+    scenario's proportions.
+    """
+    s, staff = params["structure"], params["staff"]
+    roles = dict(staff["community"])
+    target = params["budget"]["total_office_staff"]
+    if target <= 0:
+        return [dict(roles) for _ in range(n_comm)]
+    others = (s["districts"] * sum(staff["district"].values())
+              + s["street_offices"] * sum(staff["street_office"].values())
+              + sum(staff["city"].values()) + n_towns * sum(staff["town"].values()))
+    if s["village_service_centres"]:
+        others += n_villages * sum(staff["village"].values())
+    if params["hotline"]["enabled"]:
+        others += params["hotline"]["operators_on_duty"]
+    if params["mediation"]["centre"]:
+        others += params["mediation"]["staff"]
+    if target - others < 2 * n_comm:
+        raise ValueError(f"budget.total_office_staff: {target} leaves fewer than two staff "
+                         f"per community once the other {others} office staff are counted")
+    per_comm = allocate(target - others, np.ones(n_comm))
+    names = list(roles)
+    weights = np.array([max(roles[r], 0) for r in names], float) + 1e-9
+    out = []
+    for total in per_comm:
+        split = allocate(int(total), weights, minimum=0)
+        out.append({r: int(c) for r, c in zip(names, split)})
+    return out
 
 
 def octile(dx, dy):

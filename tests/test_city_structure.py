@@ -45,7 +45,8 @@ def test_hierarchy_has_69_communities_under_street_offices(hierarchy_city):
 def test_flat_has_no_street_offices(flat_city):
     levels = {u.level for u in flat_city.structure.units}
     assert "street_office" not in levels
-    assert {"community", "district", "city", "town", "village", "hotline"} <= levels
+    assert {"community", "district", "city", "town", "village", "hotline",
+            "mediation_centre"} <= levels
 
 
 def test_population_close_to_target(flat_city, hierarchy_city):
@@ -84,8 +85,10 @@ def test_map_depends_on_seed_not_structure(flat_city, hierarchy_city):
 
 
 def test_service_points_and_police_bases(flat_city, hierarchy_city):
-    assert len(flat_city.police.base_cells) == 30
-    assert len(hierarchy_city.police.base_cells) == 6
+    assert flat_city.police.n_bases == 30
+    assert hierarchy_city.police.n_bases == 6
+    # flat_2012 adds the JISCO patrol teams' beat in the industrial zone
+    assert len(flat_city.police.base_cells) == 31
     # every inhabited cell is on some beat
     for m in (flat_city, hierarchy_city):
         inhabited = m.city.density.ravel() > 0

@@ -60,12 +60,14 @@ def test_help_on_every_command(command):
 
 
 def test_scenarios_lists_one_line_each():
-    r = cli("scenarios")
+    r = cli("scenarios", "--brief")
     assert r.returncode == 0
     lines = r.stdout.strip().splitlines()
     names = [ln.split()[0] for ln in lines]
     assert {"hierarchy_2011", "flat_2012"} <= set(names)
     assert len(lines) == len(list((ROOT / "scenarios").glob("*.toml")))
+    full = cli("scenarios")
+    assert "base: hierarchy_2011" in full.stdout and "[base: " in full.stdout
 
 
 def test_validate_ok():

@@ -51,10 +51,23 @@ def test_same_seed_same_results(name):
     assert c.summary != a.summary
 
 
+NEED_COLS = ["kind", "onset_min", "resident", "x", "y", "complex", "domain"]
+
+
 def test_common_random_numbers_across_structures():
-    h, f = small_run("hierarchy_2011").cases, small_run("flat_2012").cases
-    cols = ["kind", "onset_min", "resident", "x", "y", "complex"]
-    pd.testing.assert_frame_equal(h[cols], f[cols])
+    h, s = small_run("hierarchy_2011").cases, small_run("flat_structure_only").cases
+    pd.testing.assert_frame_equal(h[NEED_COLS], s[NEED_COLS])
+
+
+def test_full_reform_faces_the_same_needs_less_those_prevented():
+    h, f = small_run("hierarchy_2011"), small_run("flat_2012")
+    hc, fc = h.cases[NEED_COLS], f.cases[NEED_COLS]
+    both = hc.merge(fc, how="inner", on=NEED_COLS)
+    assert len(both) == len(fc)  # every need of the reform is a need of 2011
+    assert len(hc) - len(fc) == f.summary["needs_prevented"] > 0
+    missing = hc.merge(fc, how="left", on=NEED_COLS, indicator=True)
+    gone = missing[missing["_merge"] == "left_only"]
+    assert set(gone["kind"].unique()) <= {"public_order", "dispute"}
 
 
 def test_scale_samples_residents_and_staff():
