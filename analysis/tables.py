@@ -23,6 +23,7 @@ ROWS: list[tuple[str, Any]] = [
     ("Response time, mean (h)", lambda s: _h(s["response_time_min"]["mean"])),
     ("Response time, median (h)", lambda s: _h(s["response_time_min"]["median"])),
     ("Response time, p90 (h)", lambda s: _h(s["response_time_min"]["p90"])),
+    ("  median with waiting needs (h)", lambda s: _h(s["response_time_km_min"]["median"])),
     ("  reporting delay, mean (h)", lambda s: _h(s["response_parts_min"]["reporting_delay"])),
     ("  routing + hand-offs, mean (h)", lambda s: _h(s["response_parts_min"]["routing_delay"])),
     ("  queue wait, mean (h)", lambda s: _h(s["response_parts_min"]["queue_wait"])),

@@ -259,7 +259,7 @@ class Engine:
         self.mark_reported(c, t, CH_WALK)
         unit = self.units[self.entry[c]]
         self.first_unit[c] = unit.id
-        self.arrive(c, unit, unit.desk, t)
+        self.arrive(c, unit, unit.desk or unit.cases, t)
 
     def on_call(self, c: int, t: float, channel: int) -> None:
         self.mark_reported(c, t, channel)
@@ -387,7 +387,7 @@ class Engine:
             cell = self.cell[nc]
             w = self.m.walkers
             h = pol.height
-            d = float(np.hypot(w.x[i] - cell // h, w.y[i] - cell % h))
+            d = float(octile(w.x[i] - cell // h, w.y[i] - cell % h))
             self.send(i, nc, t, d * pol.cell_m / pol.drive_m_per_min)
 
     # ---------------------------------------------------------------- trust
@@ -469,6 +469,6 @@ class Engine:
             self.trust_sum / max(1, len(self.trust)), self.petitions))
 
 
-TIMESERIES_COLUMNS = ("hour", "needs_arisen", "reported", "resolved", "unreached",
+TIMESERIES_COLUMNS = ("hour", "needs_arisen", "reported", "resolved", "gave_up",
                       "backlog", "queued_at_units", "officers_busy", "calls_waiting",
                       "patrol_coverage_24h", "mean_trust", "petitions")

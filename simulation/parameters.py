@@ -138,8 +138,8 @@ SCHEMA: dict[str, Any] = {
                                      "before they are reported"),
     },
     "handoff_delay_h": _per_kind(
-        {lv: 8.0 for lv in LEVELS}, "float", 0.0, 2000.0, "working hours",
-        "MODEL.md (hierarchy: 1 working day)",
+        {lv: 9.0 for lv in LEVELS}, "float", 0.0, 2000.0, "working hours",
+        "MODEL.md (hierarchy: 1 working day = 9 office hours)",
         "delay to hand a case up from this level"),
     "authority": {
         "routine": {
@@ -204,7 +204,8 @@ SCHEMA: dict[str, Any] = {
                          doc="a 24-hour 12345 government service hotline"),
         "linked_dispatch": Param(True, "bool", source="SEED (linked command platform)",
                                  doc="the hotline sends a case straight to the lowest unit with "
-                                 "authority; otherwise to the resident's community"),
+                                 "authority; otherwise to the resident's entry unit "
+                                 "(community, village centre or town), which hands it up"),
         "operators_on_duty": Param(4, "int", 1, 1000, "persons", "ASSUMPTION",
                                    "operators answering at any hour"),
         "call_handling_min": Param(5.0, "float", 0.1, 120.0, "min",
@@ -234,7 +235,9 @@ SCHEMA: dict[str, Any] = {
         "patrol_speed_kmh": Param(12.0, "float", 0.5, 120.0, "km/h", "ASSUMPTION (car patrol)",
                                   "officers' patrol speed"),
         "foot_patrol_speed_kmh": Param(4.0, "float", 0.5, 30.0, "km/h", "ASSUMPTION",
-                                       "joint-defence members' patrol speed"),
+                                       "patrol speed of everyone who patrols on foot "
+                                       "(joint-defence members, governance staff, JISCO "
+                                       "patrollers)"),
         "patrol_time_share": Param(0.3, "float", 0.0, 1.0, "share", "ASSUMPTION",
                                    "share of a free on-duty officer's time spent moving on "
                                    "patrol (the rest: stops, base, paperwork)"),
@@ -278,7 +281,7 @@ SCHEMA: dict[str, Any] = {
             "need rate; elderly care for residents 60+, registration for floating residents"),
         "vulnerable_welfare_factor": Param(3.0, "float", 0.0, 100.0, "x", "ASSUMPTION",
                                            "welfare need rate multiplier for vulnerable "
-                                           "residents"),
+                                           "and special-population residents"),
         "complex_share": _per_kind(
             {"welfare": 0.3, "public_order": 0.1, "dispute": 0.25, "elderly_care": 0.2,
              "floating_registration": 0.05, "facility_complaint": 0.3},
@@ -333,8 +336,9 @@ SCHEMA: dict[str, Any] = {
         "staff": Param(12, "int", 1, 1000, "persons", "ASSUMPTION",
                        "mediators at the centre"),
         "petition_base": Param(0.3, "float", 0.0, 1.0, "probability", "ASSUMPTION",
-                               "chance that a dispute not settled within its target becomes "
-                               "a petition, for a resident with trust 0 (scaled by 1 - trust)"),
+                               "chance that a dispute (reported or not) still unsettled at "
+                               "its target becomes a petition, for a resident with trust 0 "
+                               "(scaled by 1 - trust); applies with or without the centre"),
     },
     "registration": {
         "unified": Param(False, "bool", source="SEED (urban-rural registration unified, "
