@@ -1,10 +1,14 @@
 #!/usr/bin/env python3
-"""Command line: run scenarios, list them, validate them.
+"""Command line: run scenarios, list and validate them, batches, comparisons, reports.
 
-    python run.py                      # the main job: both structures side by side
+    python run.py                      # the main job: the headline comparison and report
     python run.py run SCENARIO [--days N] [--seed S] [--scale F] [--out DIR]
     python run.py scenarios
     python run.py validate FILE
+    python run.py batch SCENARIO... [--replications R] [--sweep KEY=V1,V2] ...
+    python run.py compare BATCH_DIR | SCENARIO SCENARIO... [--baseline S]
+    python run.py report BATCH_DIR [--lang en|zh|both]
+    python run.py sensitivity SCENARIO --param KEY=LOW:HIGH ... [--method morris|sobol]
 
 Exit codes: 0 success, 2 bad input (scenario file or command-line value), 1 other errors.
 """
@@ -17,12 +21,13 @@ import textwrap
 import time
 from pathlib import Path
 
+from analysis.batch import add_batch_parser
+from analysis.commands import HEADLINE, add_compare_parsers, cmd_headline
 from analysis.runs import ROOT, run_point, write_run
+from analysis.sensitivity import add_sensitivity_parser
 from analysis.tables import format_summaries
 from simulation.scenario import ScenarioError, available, load
-
-MAIN_SCENARIOS = ("hierarchy_2011", "flat_2012")
-MAIN_DAYS = 365
+from ui.cli import add_ui_parser
 
 
 def positive_int(text: str) -> int:
@@ -149,29 +154,18 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def cmd_main(args: argparse.Namespace) -> int:
-    """The main job: both structures under one seed, full scale, side by side."""
-    summaries = []
-    for name in MAIN_SCENARIOS:
-        scenario = load(name)
-        result = run_point(scenario, args.seed, 1.0, MAIN_DAYS, Progress(name))
-        write_run(result, default_out(name, args.seed, MAIN_DAYS, 1.0))
-        summaries.append(result.summary)
-        print(f"{name}: {result.manifest['wall_time_s']['total']:.1f} s", file=sys.stderr)
-    print(f"Both structures, {MAIN_DAYS} days, seed {args.seed}, full city "
-          f"(common random numbers: the same residents and needs in both)")
-    print()
-    print(format_summaries(summaries))
-    print()
-    print(f"Results in {ROOT / 'results'}")
-    return 0
+    """The main job: the headline comparison with confidence intervals, and its report."""
+    return cmd_headline(seed=args.seed)
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="run.py",
         description="Simulate city social management: the street-office hierarchy (2011) "
-        "against flat community management (2012). With no command, runs both structures "
-        f"for {MAIN_DAYS} days at full scale and prints them side by side.")
+        "against flat community management (2012). With no command, runs the headline "
+        f"comparison ({HEADLINE['replications']} paired replications of "
+        f"{HEADLINE['days']} days of the full city, on all cores), prints the table with "
+        "95 %% confidence intervals and writes an HTML report.")
     parser.add_argument("--seed", type=seed_value, default=1, help="seed of the main job")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
@@ -201,6 +195,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--seed", type=seed_value, default=1, help="seed of the map to build (1)")
     p.set_defaults(func=cmd_validate)
 
+    add_batch_parser(sub)
+    add_compare_parsers(sub)
+    add_sensitivity_parser(sub)
+    add_ui_parser(sub)
     return parser
 
 

@@ -1,0 +1,159 @@
+"""The on-disk layout of a batch, its atomic writes, and loading it back.
+
+A batch folder holds::
+
+    manifest.json                              the batch: command, design, scenarios, code
+    runs/run-<id>.parquet                      one row per run (ok or failed)
+    cases/scenario=<name>/run-<id>.parquet     the run's case table, one row per need
+    timeseries/scenario=<name>/run-<id>.parquet  the run's hourly series
+
+Every file is written under a hidden temporary name and renamed into place, so a crash
+leaves whole files or none. A run's row is written last: a run is finished exactly when
+its row exists, and its case and series files are then complete too.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from analysis.runs import _json_default, _write_file
+
+MANIFEST = "manifest.json"
+RUNS = "runs"
+CASES = "cases"
+TIMESERIES = "timeseries"
+
+
+def run_file(out_dir: Path, run_id: str) -> Path:
+    """Where the row of run `run_id` lives."""
+    return Path(out_dir) / RUNS / f"run-{run_id}.parquet"
+
+
+def table_file(out_dir: Path, table: str, scenario: str, run_id: str) -> Path:
+    """Where a run's case or series table lives (hive-partitioned by scenario)."""
+    return Path(out_dir) / table / f"scenario={scenario}" / f"run-{run_id}.parquet"
+
+
+def write_table(frame: pd.DataFrame, path: Path) -> None:
+    """Write one Parquet file atomically, creating its folder if needed."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    _write_file(path, lambda tmp: frame.to_parquet(tmp, index=False))
+
+
+def write_row(row: dict[str, Any], path: Path) -> None:
+    """Write a run's one-row table atomically."""
+    write_table(pd.DataFrame([row]), path)
+
+
+def write_manifest(manifest: dict[str, Any], out_dir: Path) -> None:
+    """Write (or replace) the batch manifest atomically."""
+    text = json.dumps(manifest, indent=2, default=_json_default) + "\n"
+    _write_file(Path(out_dir) / MANIFEST, lambda tmp: tmp.write_text(text))
+
+
+def read_manifest(out_dir: Path) -> dict[str, Any]:
+    """The batch manifest of `out_dir`."""
+    return json.loads((Path(out_dir) / MANIFEST).read_text())
+
+
+def flatten(tree: dict[str, Any], prefix: str = "") -> dict[str, Any]:
+    """Nested figures as one level of dotted keys; a missing figure (None) becomes NaN.
+
+    NaN rather than None keeps a figure's column numeric in every run's file, so the
+    files of a batch share one schema where they share a column.
+    """
+    flat: dict[str, Any] = {}
+    for key, value in tree.items():
+        dotted = f"{prefix}{key}"
+        if isinstance(value, dict):
+            flat.update(flatten(value, dotted + "."))
+        else:
+            flat[dotted] = math.nan if value is None else value
+    return flat
+
+
+def finished_rows(out_dir: Path, columns: Iterable[str]) -> dict[str, dict[str, Any]]:
+    """The rows already written, by run id, reduced to `columns` (those present).
+
+    Reads only the named columns of each file, so resuming a long batch stays cheap.
+    """
+    wanted = list(columns)
+    rows: dict[str, dict[str, Any]] = {}
+    for path in sorted((Path(out_dir) / RUNS).glob("run-*.parquet")):
+        names = set(pq.read_schema(path).names)
+        table = pq.read_table(path, columns=[c for c in wanted if c in names])
+        row = table.to_pylist()[0]
+        rows[row["run_id"]] = row
+    return rows
+
+
+def remove_stale_temporaries(out_dir: Path) -> int:
+    """Delete temporary files that a killed batch left half-written; return how many."""
+    removed = 0
+    for path in Path(out_dir).rglob(".*.tmp"):
+        path.unlink(missing_ok=True)
+        removed += 1
+    return removed
+
+
+def load_batch(out_dir: str | Path) -> pd.DataFrame:
+    """All runs of a batch, one row each, as a DataFrame.
+
+    Columns: `run_id`, `scenario`, one column per swept key, `replication`, `seed`,
+    `days`, `scale`, `status` ("ok" or "failed"), `error` (the traceback of a failed
+    run), `wall_time_s`, and every figure of the run's summary with dotted names
+    (`response_time_min.median`, `by_kind.welfare.reach`, ...). A failed run has no
+    figures (NaN). Rows are sorted by scenario, swept values and replication.
+
+    Args:
+        out_dir: the batch folder (the `--out` of `run.py batch`).
+
+    Returns:
+        One row per run written so far (a batch still running or interrupted loads too).
+
+    Raises:
+        FileNotFoundError: if `out_dir` holds no batch manifest.
+    """
+    out_dir = Path(out_dir)
+    manifest = read_manifest(out_dir)
+    files = sorted((out_dir / RUNS).glob("run-*.parquet"))
+    if not files:
+        return pd.DataFrame(columns=["run_id", "scenario", "replication", "status"])
+    # runs differ in columns (a failed run has no figures; per-community figures follow
+    # the structure), so the tables are unified by name, null-filled where absent
+    table = pa.concat_tables([pq.read_table(f) for f in files], promote_options="permissive")
+    frame = table.to_pandas()
+    swept = manifest.get("design", {}).get("sweep", {})
+    order = [c for c in ("scenario", *swept, "replication") if c in frame.columns]
+    return frame.sort_values(order, kind="stable").reset_index(drop=True)
+
+
+def load_cases(out_dir: str | Path, scenario: str | None = None) -> pd.DataFrame:
+    """The case tables of a batch's finished runs, one row per need, with `run_id`.
+
+    Join to `load_batch` on `run_id` for the scenario, swept values and replication.
+
+    Args:
+        out_dir: the batch folder.
+        scenario: read only this scenario's partition.
+    """
+    root = Path(out_dir) / CASES
+    parts = [root / f"scenario={scenario}"] if scenario else sorted(root.glob("scenario=*"))
+    finished = {p.stem.removeprefix("run-") for p in (Path(out_dir) / RUNS).glob("run-*")}
+    frames = []
+    for part in parts:
+        for path in sorted(part.glob("run-*.parquet")):
+            # a killed batch can leave a run's cases without its row: not finished
+            if path.stem.removeprefix("run-") in finished:
+                frame = pd.read_parquet(path)
+                frame.insert(1, "scenario", part.name.removeprefix("scenario="))
+                frames.append(frame)
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()

@@ -1,0 +1,220 @@
+"""Open a batch folder (made by `run.py batch`) for the page: find, check, load, summarise.
+
+The page may read only batch folders inside the allowed roots: the project folder and
+any folder named with `run.py ui --batch-root DIR` (passed on in the environment variable
+`CGS_UI_BATCH_ROOTS`). Inside a folder it reads only the batch's own files (its
+`manifest.json` and `runs/*.parquet`, or run folders' `summary.json`), never a file the
+user names.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+ROOT = Path(__file__).resolve().parent.parent
+ROOTS_ENV = "CGS_UI_BATCH_ROOTS"
+
+#: Figures shown per scenario, when the batch has them (dotted summary names).
+HEADLINE = (
+    "response_time_min.median", "response_time_min.p90", "resolution_time_min.median",
+    "resolved_within_target", "reach", "service_circle_coverage", "patrol_coverage_24h",
+    "visit_coverage", "cases.unreached", "petitions", "mean_trust_end", "load.office_staff",
+)
+ID_COLUMNS = ("run_id", "scenario", "replication", "seed", "days", "scale", "status",
+              "error", "wall_time_s")
+
+
+class BatchFolderError(ValueError):
+    """A folder the page will not or cannot open, with the reason."""
+
+
+def allowed_roots() -> list[Path]:
+    roots = [ROOT]
+    for part in os.environ.get(ROOTS_ENV, "").split(os.pathsep):
+        if part.strip():
+            roots.append(Path(part).expanduser().resolve())
+    return roots
+
+
+def check_folder(text: str) -> Path:
+    """The folder `text` names, if it is an allowed batch folder (else BatchFolderError)."""
+    text = (text or "").strip()
+    if not text:
+        raise BatchFolderError("no folder given")
+    path = Path(text).expanduser()
+    if not path.is_absolute():
+        path = ROOT / path
+    path = path.resolve()
+    roots = allowed_roots()
+    if not any(path == r or r in path.parents for r in roots):
+        raise BatchFolderError(
+            f"{text}: outside the folders the page may read ({', '.join(map(str, roots))}); "
+            "start the page with `run.py ui --batch-root DIR` to allow another folder")
+    if not path.is_dir():
+        raise BatchFolderError(f"{text}: not a folder")
+    if not is_batch_folder(path):
+        raise BatchFolderError(f"{text}: not a batch folder (expected manifest.json and "
+                               "runs/*.parquet, as written by `run.py batch`, or run folders "
+                               "with summary.json)")
+    return path
+
+
+def is_batch_folder(path: Path) -> bool:
+    if (path / "runs").is_dir() and any((path / "runs").glob("*.parquet")):
+        return True
+    return any(p.is_file() for p in path.glob("*/summary.json"))
+
+
+def find_batch_folders(limit: int = 50) -> list[str]:
+    """Batch folders under the allowed roots' `results/` (and the extra roots), newest
+    first, as paths relative to the project where possible."""
+    found: list[Path] = []
+    bases = [ROOT / "results"] + allowed_roots()[1:]
+    for base in bases:
+        if not base.is_dir():
+            continue
+        for manifest in list(base.glob("manifest.json")) + list(base.glob("*/manifest.json")) \
+                + list(base.glob("*/*/manifest.json")):
+            folder = manifest.parent
+            if (folder / "runs").is_dir() and folder not in found:
+                found.append(folder)
+    found.sort(key=lambda p: p.stat().st_mtime, reverse=True)
+    out = []
+    for p in found[:limit]:
+        try:
+            out.append(str(p.relative_to(ROOT)))
+        except ValueError:
+            out.append(str(p))
+    return out
+
+
+def _load_with_analysis(path: Path) -> pd.DataFrame | None:
+    try:
+        import analysis
+        load = getattr(analysis, "load_batch", None)
+        if load is None:
+            from analysis.dataset import load_batch as load
+    except ImportError:
+        return None
+    try:
+        return load(path)
+    except FileNotFoundError:
+        return None
+
+
+def load_folder(path: Path) -> tuple[pd.DataFrame, str]:
+    """The runs of a batch folder, one row each, and how they were read."""
+    df = _load_with_analysis(path) if (path / "manifest.json").is_file() else None
+    if df is not None and len(df):
+        return df, "analysis.load_batch"
+    files = sorted((path / "runs").glob("*.parquet"))
+    if files:
+        return pd.concat([pd.read_parquet(f) for f in files], ignore_index=True), \
+            "runs/*.parquet"
+    rows = []
+    for summary in sorted(path.glob("*/summary.json")):
+        try:
+            data = json.loads(summary.read_text())
+        except (OSError, json.JSONDecodeError):
+            continue
+        data = {k: v for k, v in data.items() if k not in ("by_kind", "by_community")}
+        flat = pd.json_normalize(data).iloc[0].to_dict()
+        flat["run_id"] = summary.parent.name
+        rows.append(flat)
+    if rows:
+        return pd.DataFrame(rows), "*/summary.json"
+    raise BatchFolderError(f"{path}: no finished runs yet")
+
+
+def sweep_keys(path: Path, df: pd.DataFrame) -> list[str]:
+    """The batch's swept keys (from its manifest), those present as columns."""
+    try:
+        sweep = json.loads((path / "manifest.json").read_text())["design"]["sweep"]
+        return [k for k in sweep if k in df.columns]
+    except (OSError, KeyError, TypeError, json.JSONDecodeError):
+        return []
+
+
+def group_columns(path: Path, df: pd.DataFrame) -> list[str]:
+    return (["scenario"] if "scenario" in df.columns else []) + sweep_keys(path, df)
+
+
+def figure_columns(df: pd.DataFrame) -> list[str]:
+    """Numeric figure columns: the headline ones first, then the rest (not ids)."""
+    numeric = [c for c in df.columns if pd.api.types.is_numeric_dtype(df[c])
+               and not pd.api.types.is_bool_dtype(df[c]) and c not in ID_COLUMNS]
+    head = [c for c in HEADLINE if c in numeric]
+    rest = [c for c in numeric if c not in head and not c.startswith(("by_community.",))]
+    return head + rest
+
+
+def per_scenario(path: Path, df: pd.DataFrame) -> pd.DataFrame:
+    """Median of each headline figure per scenario (and swept values), with run counts."""
+    if "status" in df.columns:
+        df = df[df["status"].astype(str) == "ok"]
+    groups = group_columns(path, df)
+    cols = [c for c in figure_columns(df) if c in HEADLINE] or figure_columns(df)[:12]
+    cols = [c for c in cols if c not in groups]
+    if not groups:
+        out = df[cols].median(numeric_only=True).to_frame().T
+        out.insert(0, "runs", len(df))
+        return out
+    g = df.groupby(groups, dropna=False, observed=True)
+    out = g[cols].median(numeric_only=True)
+    out.insert(0, "runs", g.size())
+    return out.reset_index()
+
+
+def describe(path: Path) -> dict[str, Any]:
+    try:
+        m = json.loads((path / "manifest.json").read_text())
+    except (OSError, json.JSONDecodeError):
+        return {}
+    d = m.get("design", {}) if isinstance(m, dict) else {}
+    return {k: d.get(k) for k in ("replications", "base_seed", "days", "scale") if k in d}
+
+
+def scenarios_in(path: Path, df: pd.DataFrame) -> list[str]:
+    """The batch's scenarios, in the order of its manifest (the first is the default
+    baseline), then any others found in the rows."""
+    order: list[str] = []
+    try:
+        order = list(json.loads((path / "manifest.json").read_text())["scenarios"])
+    except (OSError, KeyError, TypeError, json.JSONDecodeError):
+        pass
+    if "scenario" in df.columns:
+        order += [s for s in dict.fromkeys(df["scenario"].astype(str)) if s not in order]
+    return order
+
+
+def comparison(df: pd.DataFrame, baseline: str) -> tuple[pd.DataFrame | None, str]:
+    """The comparison table of the comparison issue (`analysis.compare.compare_runs`):
+    each scenario against `baseline`, figure by figure, paired by seed. Returns
+    (None, reason) when it cannot be made."""
+    try:
+        from analysis.compare import compare_runs
+    except ImportError as exc:
+        return None, f"analysis.compare is not available ({exc})"
+    if "scenario" not in df.columns or "status" not in df.columns:
+        return None, "the runs table has no scenario/status columns"
+    try:
+        table = compare_runs(df, baseline)
+    except (ValueError, KeyError) as exc:
+        return None, str(exc)
+    return table, "analysis.compare.compare_runs"
+
+
+def figure_label(column: str, lang: str) -> str:
+    try:
+        from analysis.compare import FIGURES
+    except ImportError:
+        return column
+    f = FIGURES.get(column)
+    if f is None:
+        return column
+    return f.label_zh if lang == "zh" else f.label
