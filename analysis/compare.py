@@ -27,7 +27,7 @@ HEADLINE = (
            1 / 60, True),
     Figure("response_time_min.p90", "Response time, 90th percentile", "响应时间90分位", "h",
            1 / 60, True),
-    Figure("response_time_km_min.median", "Response median, waiting needs counted",
+    Figure("response_time_km_min.median", "Median incl. still waiting",
            "响应时间中位数(含未响应)", "h", 1 / 60, True),
     Figure("resolution_time_min.median", "Resolution time, median", "办结时间中位数", "h",
            1 / 60, True),

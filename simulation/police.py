@@ -96,12 +96,13 @@ class PoliceForce:
         self.officer_base = np.concatenate(bases) if bases else np.empty(0, np.int64)
         self.role = np.concatenate(roles) if roles else np.empty(0, np.int64)
         self.auxiliary = self.role != OFFICER
-        # shifts round-robin within each base and role, so every staffed base covers the day
+        # shifts round-robin within each role, so every staffed base covers the day
+        # (members of a role are listed base by base, so counting them in that order gives
+        # each base consecutive shifts and spreads single-officer bases over the day)
         rank = np.zeros(len(self.officer_base), int)
-        for b in range(len(self.base_cells)):
-            for r in range(len(ROLES)):
-                sel = np.flatnonzero((self.officer_base == b) & (self.role == r))
-                rank[sel] = np.arange(len(sel))
+        for r in range(len(ROLES)):
+            sel = np.flatnonzero(self.role == r)
+            rank[sel] = np.arange(len(sel))
         self.officer_shift = rank % self.n_shifts
         self.busy_until = np.zeros(len(self.officer_base))
         self.n = len(self.officer_base)

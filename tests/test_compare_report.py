@@ -64,8 +64,8 @@ def test_report_opens_headless_with_every_section(batch):
         assert len(widths) >= 4 and min(widths) > 100
         page.screenshot(path=str(out / "report.png"))
         browser.close()
-    from PIL import Image
     import numpy as np
+    from PIL import Image
     img = np.asarray(Image.open(out / "report.png").convert("L"), float)
     assert img.std() > 5  # not a blank page
 
