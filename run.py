@@ -21,6 +21,7 @@ import textwrap
 import time
 from pathlib import Path
 
+from analysis.argtypes import positive_int, scale_value, seed_value
 from analysis.batch import add_batch_parser
 from analysis.commands import HEADLINE, add_compare_parsers, cmd_headline
 from analysis.runs import ROOT, run_point, write_run
@@ -28,37 +29,6 @@ from analysis.sensitivity import add_sensitivity_parser
 from analysis.tables import format_summaries
 from simulation.scenario import ScenarioError, available, load
 from ui.cli import add_ui_parser
-
-
-def positive_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"expected at least 1, got {value}")
-    return value
-
-
-def seed_value(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"expected 0 or more, got {value}")
-    return value
-
-
-def scale_value(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
-    if not 0 < value <= 1:
-        raise argparse.ArgumentTypeError(f"expected a share of residents in (0, 1], got "
-                                         f"{value:g}")
-    return value
 
 
 class Progress:

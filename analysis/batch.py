@@ -44,6 +44,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from analysis import dataset
+from analysis.argtypes import positive_int, scale_value, seed_value
 from analysis.backends import BackendError, Crash, choose_backend
 from analysis.runs import ROOT, RunResult, code_version, run_point
 from simulation.parameters import Param, iter_params
@@ -644,37 +645,6 @@ def _mean_sd(values: list[float | None], factor: float) -> str:
 
 
 # --------------------------------------------------------------------------- CLI
-def _positive_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"expected at least 1, got {value}")
-    return value
-
-
-def _seed(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"expected 0 or more, got {value}")
-    return value
-
-
-def _scale(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
-    if not 0 < value <= 1:
-        raise argparse.ArgumentTypeError(f"expected a share of residents in (0, 1], got "
-                                         f"{value:g}")
-    return value
-
-
 def all_cores() -> int:
     """Cores this process may use."""
     try:
@@ -697,18 +667,18 @@ def add_batch_parser(sub: Any) -> None:
         "analysis.load_batch(DIR); see docs/batch.md.")
     p.add_argument("scenarios", nargs="+", metavar="SCENARIO",
                    help="scenario names in scenarios/ or files")
-    p.add_argument("--replications", type=_positive_int, default=10, metavar="R",
+    p.add_argument("--replications", type=positive_int, default=10, metavar="R",
                    help="replications per scenario and swept values (10)")
-    p.add_argument("--days", type=_positive_int, default=30, metavar="N",
+    p.add_argument("--days", type=positive_int, default=30, metavar="N",
                    help="horizon in days (30)")
-    p.add_argument("--scale", type=_scale, default=1.0, metavar="F",
+    p.add_argument("--scale", type=scale_value, default=1.0, metavar="F",
                    help="share of residents simulated, staff scaled with them (1.0)")
     p.add_argument("--sweep", action="append", default=[], metavar="KEY=V1,V2,...",
                    help="a scenario parameter and its values (repeat for a grid); values "
                    "typed as the parameter, lists as a+b, an empty list as none")
-    p.add_argument("--seed", type=_seed, default=1, metavar="S",
+    p.add_argument("--seed", type=seed_value, default=1, metavar="S",
                    help="base seed: replication r runs with seed S + r (1)")
-    p.add_argument("--workers", type=_positive_int, default=None, metavar="W",
+    p.add_argument("--workers", type=positive_int, default=None, metavar="W",
                    help=f"local worker processes, 1 = serial in this process (all cores: "
                    f"{all_cores()}); with --scheduler local, the cluster's workers")
     p.add_argument("--scheduler", metavar="ADDRESS",

@@ -8,13 +8,11 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from analysis.argtypes import positive_int, scale_value, seed_value
 from analysis.batch import (
     BackendError,
     BatchError,
     Design,
-    _positive_int,
-    _scale,
-    _seed,
     all_cores,
     format_report,
     run_batch,
@@ -137,11 +135,11 @@ def add_compare_parsers(sub: Any) -> None:
         "comparison.csv into the batch folder.")
     p.add_argument("targets", nargs="+", metavar="BATCH_DIR | SCENARIO")
     _common(p)
-    p.add_argument("--replications", type=_positive_int, default=10, metavar="R")
-    p.add_argument("--days", type=_positive_int, default=30, metavar="N")
-    p.add_argument("--scale", type=_scale, default=1.0, metavar="F")
-    p.add_argument("--seed", type=_seed, default=1, metavar="S")
-    p.add_argument("--workers", type=_positive_int, default=None, metavar="W")
+    p.add_argument("--replications", type=positive_int, default=10, metavar="R")
+    p.add_argument("--days", type=positive_int, default=30, metavar="N")
+    p.add_argument("--scale", type=scale_value, default=1.0, metavar="F")
+    p.add_argument("--seed", type=seed_value, default=1, metavar="S")
+    p.add_argument("--workers", type=positive_int, default=None, metavar="W")
     p.add_argument("--scheduler", metavar="ADDRESS", help="'local' or tcp://HOST:PORT")
     p.add_argument("--out", metavar="DIR", help="batch folder when running scenarios")
     p.add_argument("--report", action="store_true", help="also write report.html")

@@ -21,6 +21,7 @@ from SALib.sample import morris as morris_sample
 from SALib.sample import sobol as sobol_sample
 
 from analysis import plots
+from analysis.argtypes import positive_int, scale_value, seed_value
 from analysis.batch import Point, column_value, run_batch, run_id
 from analysis.dataset import load_batch
 from analysis.runs import ROOT
@@ -195,12 +196,13 @@ def add_sensitivity_parser(sub: Any) -> None:
     p.add_argument("--param", action="append", required=True, metavar="KEY=LOW:HIGH",
                    help="a numeric parameter and its range (repeat for each)")
     p.add_argument("--method", choices=("morris", "sobol"), default="morris")
-    p.add_argument("--trajectories", type=int, default=6,
+    p.add_argument("--trajectories", type=positive_int, default=6,
                    help="Morris trajectories, or the Sobol base sample size (a power of 2)")
-    p.add_argument("--days", type=int, default=14)
-    p.add_argument("--scale", type=float, default=0.05)
-    p.add_argument("--seed", type=int, default=1)
-    p.add_argument("--workers", type=int, default=None, help="local processes (all cores)")
+    p.add_argument("--days", type=positive_int, default=14)
+    p.add_argument("--scale", type=scale_value, default=0.05)
+    p.add_argument("--seed", type=seed_value, default=1)
+    p.add_argument("--workers", type=positive_int, default=None,
+                   help="local processes (all cores)")
     p.add_argument("--scheduler", default=None, help="'local' or a Dask scheduler address")
     p.add_argument("--out", metavar="DIR")
     p.add_argument("--resume", action="store_true")
@@ -209,12 +211,9 @@ def add_sensitivity_parser(sub: Any) -> None:
 
 def cmd_sensitivity(args: argparse.Namespace) -> int:
     from analysis.batch import all_cores, format_report
-    for name, value, ok in (("--days", args.days, args.days >= 1),
-                            ("--scale", args.scale, 0 < args.scale <= 1),
-                            ("--trajectories", args.trajectories, args.trajectories >= 2),
-                            ("--seed", args.seed, args.seed >= 0)):
-        if not ok:
-            raise ScenarioError("command line", name, f"invalid value {value}")
+    if args.trajectories < 2:
+        raise ScenarioError("command line", "--trajectories",
+                            f"expected at least 2, got {args.trajectories}")
     scenario = load(args.scenario)
     bounds = {}
     for text in args.param:

@@ -5,8 +5,9 @@ the model reads a validated, fully filled-in scenario (a nested dict) and nothin
 
 Defaults describe the city before the reform (`hierarchy_2011`). Sources are abbreviated:
 
-* SEED   the 2012 article in shared/seed (Gansu Daily, 2012-08-04);
-* CENSUS Jiayuguan 2010 census and city yearbook figures in MODEL.md section 2;
+* SEED   the 2012 source article (Gansu Daily via sina.com.cn, 2012-08-04,
+         "嘉峪关社会管理创新经验推向全国");
+* CENSUS Jiayuguan 2010 census and city yearbook figures (product brief MODEL.md, §2);
 * GB50180 national residential planning standard GB 50180-2018;
 * HOTLINE 12345 hotline deadlines and operator loads used in several Chinese cities;
 * POLICE  response-time practice of Chinese city police (MODEL.md section 2);
