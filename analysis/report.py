@@ -20,6 +20,7 @@ from analysis import plots
 from analysis.compare import FIGURES, HEADLINE, compare_runs
 from analysis.dataset import load_batch, read_manifest
 from analysis.validation import map_layers, structural_checks
+from simulation.model import GovernanceModel
 from simulation.scenario import Scenario
 
 TEXT = {
@@ -140,7 +141,6 @@ def make_report(batch_dir: Path, baseline: str, lang: str = "both",
     layers, checks = {}, {}
     for name, scn in scenarios.items():
         layers[name], _ = map_layers(scn, seed, float(design["scale"]))
-        from simulation.model import GovernanceModel
         checks[name] = structural_checks(GovernanceModel(scn, seed=seed, scale=1.0, days=1))
     images = {
         "responses": plots.response_distributions(cases, figdir / "response_by_kind",

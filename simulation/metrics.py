@@ -35,6 +35,8 @@ if TYPE_CHECKING:  # pragma: no cover
 def case_table(model: GovernanceModel) -> pd.DataFrame:
     """One row per need, every timestamp in minutes since the start (NaN: not yet).
 
+    Only needs that have arisen by the model's current time are included, so the
+    table (and the summary) can be taken mid-run as well as at the end.
     `first_unit` is the unit that took the case in (NaN for police cases), `last_unit`
     the unit holding it last: its resolver once resolved.
     """
@@ -72,6 +74,8 @@ def case_table(model: GovernanceModel) -> pd.DataFrame:
         "last_unit": pd.Categorical.from_codes(np.asarray(e.final_unit, np.int32),
                                                     unit_names),
     })
+    # needs are drawn for the whole horizon; mid-run, only those arisen so far count
+    df = df.iloc[:e.next_onset].copy()
     status = np.where(df["resolved_min"].notna(), "resolved",
                       np.where(df["reported_min"].notna(), "in_progress", "unreached"))
     df["status"] = pd.Categorical(status, ["resolved", "in_progress", "unreached"])

@@ -36,3 +36,13 @@ def test_step_is_one_hour_and_agents_move():
     assert sum(a != b for a, b in zip(before, after)) > len(before) // 4
     m.run()
     assert m.time_min == 2 * 1440 and not m.running
+
+
+def test_summary_mid_run_counts_only_needs_arisen_so_far():
+    from simulation.metrics import summary
+    m = GovernanceModel("flat_2012", seed=2, scale=0.05, days=4)
+    for _ in range(30):
+        m.step()
+    c = summary(m)["cases"]
+    assert c["total"] == m.engine.next_onset < len(m.needs["onset"])
+    assert c["resolved"] + c["in_progress"] + c["unreached"] == c["total"]
