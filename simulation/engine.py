@@ -25,9 +25,10 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from .geometry import octile
 from .needs import U
 from .parameters import KINDS
-from .structure import Unit, octile
+from .structure import Unit
 
 if TYPE_CHECKING:  # pragma: no cover
     from .model import GovernanceModel

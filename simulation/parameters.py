@@ -271,6 +271,10 @@ SCHEMA: dict[str, Any] = {
     "access": {
         "walk_speed_kmh": Param(5.0, "float", 0.5, 20.0, "km/h", "MODEL.md",
                                 "residents' walking speed"),
+        "detour_factor": Param(1.2, "float", 1.0, 3.0, "x",
+                               "Newell 1980; O'Sullivan 1996 (1.21-1.23)",
+                               "street distance over straight-line distance, for walking and "
+                               "driving"),
         "service_circle_min": Param(15.0, "float", 1.0, 240.0, "min", "SEED, GB50180",
                                     "the service circle"),
     },

@@ -12,8 +12,9 @@ from collections import deque
 import numpy as np
 
 from .city import INDUSTRIAL, CityMap
+from .geometry import octile
 from .partition import allocate, bisect, central_cell
-from .structure import Structure, octile, scaled
+from .structure import Structure, scaled
 
 ROLES = ("officer", "joint_defence", "governance", "jisco_patrol")
 OFFICER, JOINT_DEFENCE, GOVERNANCE, JISCO_PATROL = range(len(ROLES))

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .city import CityMap
+from .geometry import travel_min
 from .parameters import KINDS
 from .partition import allocate, central_cell, nested_partition
 
@@ -261,10 +262,11 @@ class Structure:
         xs_all, ys_all = np.arange(w * h) // h, np.arange(w * h) % h
         best = np.full(w * h, np.inf)
         self.nearest_point = np.full(w * h, -1, np.int32)
-        walk_m_per_min = params["access"]["walk_speed_kmh"] * 1000 / 60
+        acc = params["access"]
         for uid in self.service_points:
             c = self.units[uid].cell
-            dist = octile(xs_all - c // h, ys_all - c % h) * cell_m / walk_m_per_min
+            dist = travel_min(xs_all - c // h, ys_all - c % h, cell_m, acc["walk_speed_kmh"],
+                              acc["detour_factor"])
             better = dist < best
             best[better] = dist[better]
             self.nearest_point[better] = uid
@@ -323,9 +325,5 @@ def community_staffing(params: dict, n_comm: int, n_towns: int, n_villages: int)
     return out
 
 
-def octile(dx, dy):
-    """Grid distance in cells with diagonal moves (Moore neighbourhood)."""
-    dx, dy = np.abs(dx), np.abs(dy)
-    return np.maximum(dx, dy) + (np.sqrt(2) - 1) * np.minimum(dx, dy)
 
 

@@ -54,7 +54,8 @@ from simulation.police import PoliceForce  # noqa: E402
 from simulation.population import Residents  # noqa: E402
 from simulation.randomness import Streams  # noqa: E402
 from simulation.scenario import Scenario, load  # noqa: E402
-from simulation.structure import Structure, octile  # noqa: E402
+from simulation.geometry import octile  # noqa: E402
+from simulation.structure import Structure  # noqa: E402
 
 try:  # the safe-cells campaign's domains, where the model has them
     from simulation.needs import DOMAIN_SHARES  # noqa: E402
