@@ -12,6 +12,10 @@ import hashlib
 
 import numpy as np
 
+#: Seeds are whole numbers from 0 to 2**63 - 1: every seed fits a signed 64-bit column
+#: (Parquet, pandas), so a run and a batch accept the same seeds.
+SEED_MAX = 2**63 - 1
+
 
 def stream_key(name: str) -> int:
     """A stable 64-bit integer for a stream name."""
@@ -22,12 +26,15 @@ class Streams:
     """Factory of independent `numpy.random.Generator`s, one per name.
 
     Args:
-        seed: the run's seed (a non-negative integer).
+        seed: the run's seed, from 0 to `SEED_MAX`.
+
+    Raises:
+        ValueError: for a seed outside that range.
     """
 
     def __init__(self, seed: int):
-        if seed < 0:
-            raise ValueError("seed must be a non-negative integer")
+        if not 0 <= seed <= SEED_MAX:
+            raise ValueError(f"seed must be a whole number from 0 to 2**63 - 1, got {seed}")
         self.seed = int(seed)
         self._made: dict[str, np.random.Generator] = {}
 

@@ -3,7 +3,12 @@
 A scenario file is TOML. Its top level may hold `base` (another scenario, by name in
 `scenarios/` or by path relative to the file), `title` and `description`; every other
 key is a section of `parameters.SCHEMA`. A derived file holds only the keys it changes.
-Every problem raises `ScenarioError` naming the file and the dotted key.
+Every problem raises `ScenarioError` naming the file and the dotted key, in one line of
+at most `MESSAGE_LIMIT` characters: a hostile file (binary, not UTF-8, nested thousands
+deep, a value of megabytes) is refused with that line, never a traceback.
+
+The shipped scenarios are package data of the `scenarios` package, read through
+`importlib.resources`, so they are found in an installed copy as in a checkout.
 """
 
 from __future__ import annotations
@@ -12,23 +17,61 @@ import copy
 import hashlib
 import json
 import math
+import reprlib
 import tomllib
 from dataclasses import dataclass, field
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
 from .parameters import META_KEYS, OFFICE_KINDS, SCHEMA, Param, defaults
 
-SCENARIO_DIR = Path(__file__).resolve().parent.parent / "scenarios"
+#: The folder of the shipped scenario files (package data of `scenarios`).
+SCENARIO_DIR = Path(str(resources.files("scenarios")))
+#: A scenario file is a few kilobytes; anything larger is refused before it is parsed.
+MAX_FILE_BYTES = 1 << 20
+#: Tables and arrays nested deeper than this are refused (the schema is 3 deep).
+MAX_DEPTH = 16
+#: Longest error message, and longest rendering of a value or key inside one.
+MESSAGE_LIMIT = 300
+VALUE_LIMIT = 60
+#: Largest element of a list of numbers (relative weights), so sums stay finite.
+MAX_LIST_NUMBER = 1e6
+
+_short_repr = reprlib.Repr()
+_short_repr.maxstring = VALUE_LIMIT
+_short_repr.maxother = VALUE_LIMIT
+_short_repr.maxlist = 8
+_short_repr.maxlevel = 3
+
+
+def shorten(text: str, limit: int = VALUE_LIMIT) -> str:
+    """`text` cut in the middle to at most `limit` characters, on one line."""
+    text = str(text)
+    if not text.isprintable():  # newlines, control characters: one visible line
+        text = "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
+    if len(text) <= limit:
+        return text
+    half = (limit - 3) // 2
+    return text[:half] + "..." + text[len(text) - (limit - 3 - half):]
+
+
+def short_value(value: Any) -> str:
+    """A value as it appears in a message: its repr, cut to `VALUE_LIMIT` characters."""
+    return shorten(_short_repr.repr(value))
 
 
 class ScenarioError(ValueError):
-    """A scenario that cannot be used, with the file and key at fault."""
+    """Bad input (a scenario, an option, a folder), with the file and key at fault.
+
+    Its text is one line of at most `MESSAGE_LIMIT` characters: `FILE: KEY: message`.
+    """
 
     def __init__(self, file: str | Path, key: str, message: str):
-        self.file, self.key, self.message = str(file), key, message
-        where = f"{self.file}: {key}: " if key else f"{self.file}: "
-        super().__init__(where + message)
+        self.file, self.key, self.message = str(file), str(key), str(message)
+        file_s, key_s = shorten(self.file, 120), shorten(self.key, 80)
+        where = f"{file_s}: {key_s}: " if key_s else f"{file_s}: "
+        super().__init__(shorten(where + self.message, MESSAGE_LIMIT))
 
 
 @dataclass
@@ -93,10 +136,19 @@ def resolve(ref: str | Path, relative_to: Path | None = None) -> Path:
     if not ref_s.endswith(".toml") and "/" not in ref_s:
         candidates.append(SCENARIO_DIR / (ref_s + ".toml"))
     for c in candidates:
-        if c.is_file():
+        if _is_file(c):
             return c.resolve()
     names = ", ".join(p.stem for p in available())
-    raise ScenarioError(ref_s, "", f"no such scenario file or name (known names: {names})")
+    raise ScenarioError(ref_s, "", f"no such scenario file or name (known names: "
+                        f"{shorten(names, 200)})")
+
+
+def _is_file(path: Path) -> bool:
+    """`path.is_file()`, False for names the system cannot even look up (too long, NUL)."""
+    try:
+        return path.is_file()
+    except (OSError, ValueError):
+        return False
 
 
 def load(ref: str | Path) -> Scenario:
@@ -109,19 +161,70 @@ def load(ref: str | Path) -> Scenario:
                     meta.get("description", ""), chain)
 
 
+def from_params(name: str, params: Any, source: str, path: str = "", title: str = "",
+                description: str = "", chain: list[str] | None = None) -> Scenario:
+    """A scenario from parameters stored elsewhere (a batch's manifest), validated.
+
+    Keys the parameters lack take the schema's defaults (a batch made before a parameter
+    existed). `source` names where they were read, for the error message.
+
+    Raises:
+        ScenarioError: naming `source` and the key, if the parameters are not valid.
+    """
+    if not isinstance(params, dict):
+        raise ScenarioError(source, "params", "expected a table of parameters")
+    _check_depth(params, Path(source))
+    _check_tree(params, SCHEMA, source, "")
+    merged = _merge(defaults(), params)
+    _check_consistency(merged, source)
+    return Scenario(str(name), str(path), merged, str(title), str(description),
+                    [str(c) for c in chain] if isinstance(chain, list) else [])
+
+
 def default_scenario() -> Scenario:
     """The schema defaults alone (the 2011 structure), not read from any file."""
     return Scenario("defaults", "", defaults(), "Schema defaults", "", [])
 
 
 def _read_toml(path: Path) -> dict[str, Any]:
+    """Parse one scenario file; every way it can be unreadable is a `ScenarioError`."""
     try:
         with open(path, "rb") as fh:
-            return tomllib.load(fh)
-    except tomllib.TOMLDecodeError as exc:
-        raise ScenarioError(path, "", f"not valid TOML: {exc}") from None
+            raw = fh.read(MAX_FILE_BYTES + 1)
     except OSError as exc:
         raise ScenarioError(path, "", f"cannot read: {exc.strerror}") from None
+    if len(raw) > MAX_FILE_BYTES:
+        raise ScenarioError(path, "", f"too large for a scenario file (more than "
+                            f"{MAX_FILE_BYTES // 1024} KiB)")
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ScenarioError(path, "", f"not UTF-8 text (byte {exc.start}); a scenario is a "
+                            "TOML text file") from None
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ScenarioError(path, "", f"not valid TOML: {shorten(str(exc), 120)}") from None
+    except RecursionError:
+        raise ScenarioError(path, "", f"not a usable scenario: arrays or tables nested "
+                            f"more than {MAX_DEPTH} deep") from None
+    _check_depth(data, path)
+    return data
+
+
+def _check_depth(data: Any, path: Path) -> None:
+    """Refuse values nested deeper than `MAX_DEPTH` (without recursion of our own)."""
+    stack = [(data, 0, "")]
+    while stack:
+        node, depth, key = stack.pop()
+        if depth > MAX_DEPTH:
+            raise ScenarioError(path, key.split(".")[0] if key else "", "not a usable "
+                                f"scenario: arrays or tables nested more than {MAX_DEPTH} deep")
+        if isinstance(node, dict):
+            stack.extend((v, depth + 1, f"{key}.{k}" if key else str(k))
+                         for k, v in node.items())
+        elif isinstance(node, list):
+            stack.extend((v, depth + 1, key) for v in node)
 
 
 def _load_chain(path: Path, seen: list[str]) -> tuple[dict, dict, list[str]]:
@@ -164,20 +267,22 @@ def _check_tree(data: dict, schema: dict, file: str, prefix: str) -> None:
         dotted = f"{prefix}{key}"
         if key not in schema:
             valid = ", ".join(sorted(schema if prefix else list(schema) + list(META_KEYS)))
-            raise ScenarioError(file, dotted, f"unknown key (valid keys here: {valid})")
+            raise ScenarioError(file, shorten(dotted), f"unknown key (valid keys here: "
+                                f"{shorten(valid, 160)})")
         spec = schema[key]
         if isinstance(spec, Param):
             _check_value(value, spec, file, dotted)
         elif not isinstance(value, dict):
             raise ScenarioError(file, dotted, f"expected a table of keys "
-                                f"({', '.join(spec)}), got {type(value).__name__}")
+                                f"({shorten(', '.join(spec), 120)}), got "
+                                f"{type(value).__name__}")
         else:
             _check_tree(value, spec, file, dotted + ".")
 
 
 def _check_value(value: Any, p: Param, file: str, key: str) -> None:
     def fail(expected: str) -> None:
-        raise ScenarioError(file, key, f"expected {expected}, got {value!r}")
+        raise ScenarioError(file, key, f"expected {expected}, got {short_value(value)}")
 
     rng = ""
     if p.lo is not None:
@@ -209,8 +314,12 @@ def _check_value(value: Any, p: Param, file: str, key: str) -> None:
         if not isinstance(value, list) or not all(
                 isinstance(v, int | float) and not isinstance(v, bool) for v in value):
             fail("a list of numbers")
-        if any(v <= 0 for v in value):
-            fail("positive numbers")
+        if p.hi is not None and len(value) > p.hi:
+            fail(f"at most {p.hi:g} numbers")
+        for i, v in enumerate(value):
+            if not (math.isfinite(v) and 0 < v <= MAX_LIST_NUMBER):
+                raise ScenarioError(file, f"{key}[{i}]", f"expected a finite number above 0 "
+                                    f"and at most {MAX_LIST_NUMBER:g}, got {short_value(v)}")
     else:  # pragma: no cover - schema error
         raise AssertionError(p.kind)
 
