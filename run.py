@@ -7,80 +7,50 @@
     python run.py validate FILE
     python run.py batch SCENARIO... [--replications R] [--sweep KEY=V1,V2] ...
     python run.py compare BATCH_DIR | SCENARIO SCENARIO... [--baseline S]
-    python run.py report BATCH_DIR [--lang en|zh|both]
+    python run.py report BATCH_DIR [--lang en|zh|both] [--out DIR | FILE.html]
     python run.py sensitivity SCENARIO --param KEY=LOW:HIGH ... [--method morris|sobol]
 
-Exit codes: 0 success, 2 bad input (scenario file or command-line value), 1 other errors.
+Exit codes: 0 success; 2 bad input (a scenario file, an option, a folder of the wrong
+kind, a damaged batch, a run too large for memory), with one line naming the file and
+key, and nothing written; 1 the environment (an output that cannot be written, a full
+disk, out of memory) or failed runs; 130 interrupted.
 """
 
 from __future__ import annotations
 
 import argparse
+import errno
 import sys
 import textwrap
-import time
 from pathlib import Path
 
-from analysis.argtypes import positive_int, scale_value, seed_value
-from analysis.batch import add_batch_parser
+from analysis.argtypes import SMALL_SCALE
+from analysis.backends import BackendError
+from analysis.batch_cli import add_batch_parser
 from analysis.commands import HEADLINE, add_compare_parsers, cmd_headline
-from analysis.runs import ROOT, run_point, write_run
+from analysis.folder import BatchError
+from analysis.options import Parser, shared_options
+from analysis.outputs import OutputError, check_output_folder, result_folder
+from analysis.progress import ProgressBar
+from analysis.runs import run_point, write_run
 from analysis.sensitivity import add_sensitivity_parser
+from analysis.sizing import check_memory
 from analysis.tables import format_summaries
-from simulation.scenario import ScenarioError, available, load
+from simulation.scenario import MESSAGE_LIMIT, ScenarioError, available, load, shorten
 from ui.cli import add_ui_parser
 
-
-class Progress:
-    """A progress bar on stderr, shown once a run has taken more than two seconds.
-
-    On a terminal the bar is redrawn in place; in a log (not a terminal) a line is
-    written at most every quarter of the run.
-    """
-
-    def __init__(self, label: str, stream=sys.stderr):
-        self.label, self.stream = label, stream
-        self.t0 = time.perf_counter()
-        self.last_draw = 0.0
-        self.last_quarter = -1
-        self.tty = hasattr(stream, "isatty") and stream.isatty()
-
-    def __call__(self, done: int, total: int) -> None:
-        now = time.perf_counter()
-        elapsed = now - self.t0
-        if elapsed < 2.0:
-            return
-        eta = elapsed / done * (total - done) if done else 0.0
-        text = f"{self.label}: day {done}/{total}  {elapsed:5.1f} s, {eta:4.0f} s left"
-        if self.tty:
-            if now - self.last_draw < 0.2 and done < total:
-                return
-            self.last_draw = now
-            bar = "#" * int(30 * done / total)
-            self.stream.write(f"\r{self.label}: [{bar:<30}] " + text.split(": ", 1)[1] + " ")
-            if done == total:
-                self.stream.write("\n")
-        else:
-            quarter = 4 * done // total
-            if quarter == self.last_quarter:
-                return
-            self.last_quarter = quarter
-            self.stream.write(text + "\n")
-        self.stream.flush()
-
-
-def default_out(name: str, seed: int, days: int, scale: float) -> Path:
-    return ROOT / "results" / f"{name}_seed{seed}_{days}d_scale{scale:g}"
+#: Errors that mean the input or the request is at fault: exit code 2.
+BAD_INPUT = (ScenarioError, BatchError, BackendError)
 
 
 def cmd_run(args: argparse.Namespace) -> int:
     scenario = load(args.scenario)
-    out = Path(args.out) if args.out else default_out(scenario.name, args.seed, args.days,
-                                                      args.scale)
-    if out.exists() and not out.is_dir():
-        raise ScenarioError(out, "--out", "exists and is not a folder")
+    out = Path(args.out) if args.out else result_folder("run", [scenario.name], args.days,
+                                                        args.scale, args.seed)
+    check_output_folder(out)
+    check_memory([scenario.params], args.scale, args.days, force=args.force)
     result = run_point(scenario, args.seed, args.scale, args.days,
-                       Progress(scenario.name))
+                       ProgressBar(scenario.name, args.days, "days", delay=2.0))
     write_run(result, out)
     print(f"{scenario.title or scenario.name}: {args.days} days, seed {args.seed}, "
           f"scale {args.scale:g} ({result.manifest['residents_simulated']:,} residents), "
@@ -125,31 +95,27 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 def cmd_main(args: argparse.Namespace) -> int:
     """The main job: the headline comparison with confidence intervals, and its report."""
-    return cmd_headline(seed=args.seed)
+    return cmd_headline(seed=args.seed, workers=args.workers, force=args.force)
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="run.py",
+    parser = Parser(
+        prog="run.py", parents=[shared_options("seed", "workers", "force")],
         description="Simulate city social management: the street-office hierarchy (2011) "
         "against flat community management (2012). With no command, runs the headline "
         f"comparison ({HEADLINE['replications']} paired replications of "
         f"{HEADLINE['days']} days of the full city, on all cores), prints the table with "
         "95 %% confidence intervals and writes an HTML report.")
-    parser.add_argument("--seed", type=seed_value, default=1, help="seed of the main job")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
-    p = sub.add_parser("run", help="run one scenario and write its results",
-                       description="Run one scenario; print its figures; write summary.json, "
-                       "cases.parquet, timeseries.parquet and manifest.json.")
+    p = sub.add_parser(
+        "run", parents=[shared_options("days", "scale", "seed", "out", "force", help={
+            "out": "output folder (default results/run_<scenario>_<N>d_scale<F>_seed<S>)"})],
+        help="run one scenario and write its results",
+        description="Run one scenario; print its figures; write summary.json, "
+        "cases.parquet, timeseries.parquet and manifest.json.")
     p.add_argument("scenario", metavar="SCENARIO",
                    help="a scenario name in scenarios/ (see `run.py scenarios`) or a file")
-    p.add_argument("--days", type=positive_int, default=30, help="horizon in days (30)")
-    p.add_argument("--seed", type=seed_value, default=1, help="random seed (1)")
-    p.add_argument("--scale", type=scale_value, default=1.0,
-                   help="share of residents simulated, staff scaled with them (1.0)")
-    p.add_argument("--out", metavar="DIR",
-                   help="output folder (default results/<scenario>_seed<S>_<N>d_scale<F>)")
     p.set_defaults(func=cmd_run)
 
     p = sub.add_parser("scenarios", help="list the scenarios in scenarios/",
@@ -158,11 +124,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--brief", action="store_true", help="one line per scenario")
     p.set_defaults(func=cmd_scenarios)
 
-    p = sub.add_parser("validate", help="check one scenario file",
-                       description="Check a scenario file against the schema and build its "
-                       "city; print what is wrong, or that it is valid.")
+    p = sub.add_parser("validate", parents=[shared_options("seed", help={
+        "seed": "seed of the map to build (1)"})], help="check one scenario file",
+        description="Check a scenario file against the schema and build its city; print "
+        "what is wrong, or that it is valid.")
     p.add_argument("file", metavar="FILE", help="scenario file or name")
-    p.add_argument("--seed", type=seed_value, default=1, help="seed of the map to build (1)")
     p.set_defaults(func=cmd_validate)
 
     add_batch_parser(sub)
@@ -172,18 +138,42 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def error(message: str) -> None:
+    """One line on stderr, at most `MESSAGE_LIMIT` characters after "error: "."""
+    print(f"error: {shorten(message, MESSAGE_LIMIT)}", file=sys.stderr)
+
+
 def main(argv: list[str] | None = None) -> int:
+    """Parse `argv` (default: the process's arguments), run the command, return the exit
+    code; every expected failure is one line on stderr."""
     parser = build_parser()
     args = parser.parse_args(argv)
     func = getattr(args, "func", cmd_main)
+    scale = getattr(args, "scale", None)
+    if scale is not None and scale < SMALL_SCALE:
+        print(f"warning: --scale {scale:g} simulates a handful of residents; the figures "
+              f"are noise below --scale {SMALL_SCALE:g}", file=sys.stderr)
     try:
         return func(args)
-    except ScenarioError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+    except BAD_INPUT as exc:
+        error(str(exc))
         return 2
     except KeyboardInterrupt:
         print("\ninterrupted; nothing was written for the unfinished run", file=sys.stderr)
         return 130
+    except MemoryError:
+        error("out of memory; lower --scale or --days, or use fewer --workers")
+        return 1
+    except OSError as exc:  # the environment: permissions, a full disk, a lost mount
+        if exc.errno == errno.ENOSPC:
+            where = f" writing {exc.filename}" if exc.filename else ""
+            error(f"the disk is full (No space left on device){where}; nothing "
+                  "half-written is kept")
+        elif isinstance(exc, OutputError) or not exc.filename:
+            error(str(exc))
+        else:
+            error(f"{exc.filename}: {exc.strerror or exc}")
+        return 1
 
 
 if __name__ == "__main__":

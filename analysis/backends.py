@@ -1,7 +1,7 @@
 """Where the points of a batch run: in this process, a pool of local processes, or Dask.
 
 A backend only decides where. Every backend calls the same point function,
-`batch.run_and_record(point, out_dir)`, which runs the point and writes its files, and
+`point.run_and_record(point, out_dir)`, which runs the point and writes its files, and
 hands back a small `Outcome`; the parent keeps nothing else. If the machinery fails
 around a point (a worker process killed, a Dask task lost), the backend gives the
 parent the point and the traceback, and the parent records that run as failed.
@@ -22,10 +22,10 @@ from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wai
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-if TYPE_CHECKING:  # pragma: no cover
-    from analysis.batch import Outcome, Point
+from analysis.design import Point
+from analysis.point import Outcome, worker_report
 
 #: How often a point may be in flight when its worker process dies before it counts as
 #: failed: a point that kills its worker every time (e.g. out of memory) must not stop
@@ -54,7 +54,7 @@ class Crash:
     error: str
 
 
-RunFunction = Callable[["Point", str], "Outcome"]
+RunFunction = Callable[[Point, str], Outcome]
 
 
 class Serial:
@@ -226,8 +226,6 @@ class DaskCluster:
 
     def _check_workers(self) -> None:
         """Fail early, with a clear message, if workers lack the code or the folder."""
-        from analysis.batch import worker_report
-
         try:
             self.client.wait_for_workers(1, timeout=60)
         except (TimeoutError, OSError):

@@ -2,58 +2,28 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
 import pandas as pd
 
+from analysis.labels import COMPARED, FIGURES, Figure, figure, present
 from analysis.stats import paired, unpaired
+from simulation.parameters import iter_params
 
+__all__ = ["FIGURES", "compare_runs", "format_comparison", "sweep_columns", "verdict"]
 
-@dataclass(frozen=True)
-class Figure:
-    """A headline figure: its column in the runs table and how to show it."""
-
-    column: str
-    label: str
-    label_zh: str
-    unit: str
-    factor: float
-    lower_is_better: bool
-
-
-HEADLINE = (
-    Figure("response_time_min.median", "Response time, median", "响应时间中位数", "h",
-           1 / 60, True),
-    Figure("response_time_min.p90", "Response time, 90th percentile", "响应时间90分位", "h",
-           1 / 60, True),
-    Figure("response_time_km_min.median", "Median incl. still waiting",
-           "响应时间中位数(含未响应)", "h", 1 / 60, True),
-    Figure("resolution_time_min.median", "Resolution time, median", "办结时间中位数", "h",
-           1 / 60, True),
-    Figure("service_circle_coverage", "Service-circle coverage", "15分钟服务圈覆盖率", "%",
-           100, False),
-    Figure("patrol_coverage_24h", "Patrol coverage (24 h)", "24小时巡逻覆盖率", "%", 100,
-           False),
-    Figure("visit_coverage", "Visit coverage", "走访覆盖率", "%", 100, False),
-    Figure("reach", "Reach", "诉求触达率", "%", 100, False),
-    Figure("petitions", "Petitions", "上访件数", "count", 1, True),
-    Figure("cost.per_year_cny", "Yearly cost", "年度成本", "million CNY", 1e-6, True),
-)
-FIGURES = {f.column: f for f in HEADLINE}
+#: Every scenario parameter's dotted key: a runs table's swept columns are among them.
+PARAMETER_KEYS = frozenset(k for k, _ in iter_params())
 IDENTITY = ("run_id", "scenario", "replication", "seed", "days", "scale", "status", "error",
             "wall_time_s", "started_utc", "host", "scenario_sha256", "residents_simulated")
 
 
 def sweep_columns(runs: pd.DataFrame) -> list[str]:
     """Columns of swept keys (they are dotted parameter names, not figures)."""
-    from simulation.parameters import iter_params
-    keys = {k for k, _ in iter_params()}
-    return [c for c in runs.columns if c in keys]
+    return [c for c in runs.columns if c in PARAMETER_KEYS]
 
 
 def compare_runs(runs: pd.DataFrame, baseline: str,
-                 figures: tuple[Figure, ...] = HEADLINE) -> pd.DataFrame:
+                 figures: tuple[str, ...] = COMPARED) -> pd.DataFrame:
     """The comparison table: one row per scenario, swept values and figure.
 
     Replications pair when both scenarios ran them with the same seed (common random
@@ -62,14 +32,18 @@ def compare_runs(runs: pd.DataFrame, baseline: str,
     Args:
         runs: the runs table (`analysis.load_batch`).
         baseline: the scenario every other is compared with.
+        figures: keys of the figures to compare (those the runs table lacks are skipped).
 
     Returns:
         Columns: scenario, the swept keys, figure, label, unit, n, baseline, value, diff,
-        diff_low, diff_high, ratio, ratio_low, ratio_high, method, verdict. Values are in
-        the figure's unit (hours, per cent, ...).
+        diff_low, diff_high, ratio, ratio_low, ratio_high, method, ratio_method, verdict.
+        Values are in the figure's unit (hours, per cent, ...).
+
+    Raises:
+        ValueError: if the baseline has no finished run.
     """
     ok = runs[runs["status"] == "ok"]
-    if baseline not in set(ok["scenario"]):
+    if baseline not in set(ok["scenario"].astype(str)):
         known = ", ".join(sorted(set(runs["scenario"])))
         raise ValueError(f"baseline {baseline!r} has no finished runs in this batch "
                          f"(scenarios: {known})")
@@ -82,9 +56,7 @@ def compare_runs(runs: pd.DataFrame, baseline: str,
         for scenario in sorted(set(group["scenario"]) - {baseline}):
             other = group[group["scenario"] == scenario].set_index("seed")
             common = base.index.intersection(other.index)
-            for fig in figures:
-                if fig.column not in group:
-                    continue
+            for fig in present(figures, group.columns):
                 if len(common) >= 2:
                     c = paired(base.loc[common, fig.column].to_numpy(float) * fig.factor,
                                other.loc[common, fig.column].to_numpy(float) * fig.factor)
@@ -97,25 +69,28 @@ def compare_runs(runs: pd.DataFrame, baseline: str,
                              "diff": c.diff, "diff_low": c.diff_low, "diff_high": c.diff_high,
                              "ratio": c.ratio, "ratio_low": c.ratio_low,
                              "ratio_high": c.ratio_high, "method": c.method,
+                             "ratio_method": c.ratio_method,
                              "verdict": verdict(c.diff, c.inconclusive, fig)})
     return pd.DataFrame(rows)
 
 
 def verdict(diff: float, inconclusive: bool, fig: Figure) -> str:
-    """"better", "worse", "same" (no difference at all) or "can't tell"."""
+    """"better", "worse", "same" (no difference at all), "can't tell", or "changed" for a
+    figure with no better direction (utilisation)."""
     if inconclusive:
         return "can't tell"
-    if diff == 0 or not np.isfinite(diff):
-        return "same"
+    if diff == 0 or not np.isfinite(diff) or fig.lower_is_better is None:
+        return "same" if diff == 0 or not np.isfinite(diff) else "changed"
     return "better" if (diff < 0) == fig.lower_is_better else "worse"
 
 
 def format_comparison(table: pd.DataFrame, baseline: str) -> str:
-    """The comparison as a plain-text table, one block per scenario."""
+    """The comparison as a plain-text table, one block per scenario (and swept values)."""
     if table.empty:
         return "(nothing to compare: the batch has only the baseline)"
     lines = []
-    extra = [c for c in table.columns if "." in c and c not in ("figure",)]
+    extra = [c for c in table.columns if c in PARAMETER_KEYS]
+    width = max(34, *(len(figure(f).title()) + 2 for f in table["figure"]))
     for keys, block in table.groupby(["scenario", *extra], sort=False, dropna=False):
         keys = keys if isinstance(keys, tuple) else (keys,)
         title = f"{keys[0]} vs {baseline}"
@@ -124,15 +99,20 @@ def format_comparison(table: pd.DataFrame, baseline: str) -> str:
         n = int(block["n"].min())
         lines.append(f"{title}: {n} paired replications" if block["method"].str.startswith(
             "paired").any() else f"{title}: {n} replications, unpaired")
-        lines.append(f"  {'figure':<34}{'baseline':>10}{'scenario':>10}"
-                     f"{'difference [95% CI]':>30}{'ratio':>8}  verdict")
+        lines.append(f"  {'figure':<{width}}{'baseline':>10}{'scenario':>10}"
+                     f"{'difference [95% CI]':>30}{'ratio [95% CI]':>24}  verdict")
         for _, r in block.iterrows():
-            unit = "" if r["unit"] == "count" else f" ({r['unit']})"
-            ci = "" if not np.isfinite(r["diff_low"]) else \
-                f" [{r['diff_low']:+.2f}, {r['diff_high']:+.2f}]"
-            ratio = "-" if not np.isfinite(r["ratio"]) else f"{r['ratio']:.2f}"
-            diff = f"{r['diff']:+.2f}{ci}"
-            lines.append(f"  {(r['label'] + unit):<34}{r['baseline']:>10.2f}"
-                         f"{r['value']:>10.2f}{diff:>30}{ratio:>8}  {r['verdict']}")
+            diff = _with_ci(r["diff"], r["diff_low"], r["diff_high"], "+.2f")
+            ratio = _with_ci(r["ratio"], r["ratio_low"], r["ratio_high"], ".2f")
+            lines.append(f"  {figure(r['figure']).title():<{width}}{r['baseline']:>10.2f}"
+                         f"{r['value']:>10.2f}{diff:>30}{ratio:>24}  {r['verdict']}")
         lines.append("")
     return "\n".join(lines).rstrip()
+
+
+def _with_ci(value: float, low: float, high: float, spec: str) -> str:
+    """`value [low, high]`, the interval left out when it is missing; "-" for no value."""
+    if not np.isfinite(value):
+        return "-"
+    ci = f" [{low:{spec}}, {high:{spec}}]" if np.isfinite(low) and np.isfinite(high) else ""
+    return f"{value:{spec}}{ci}"

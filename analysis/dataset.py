@@ -10,6 +10,10 @@ A batch folder holds::
 Every file is written under a hidden temporary name and renamed into place, so a crash
 leaves whole files or none. A run's row is written last: a run is finished exactly when
 its row exists, and its case and series files are then complete too.
+
+Reading refuses, with one line naming the file, a folder that is not a batch (the folder
+of one `run.py run`, say) and a file that is damaged (truncated, not Parquet, not JSON):
+`ScenarioError`, exit code 2.
 """
 
 from __future__ import annotations
@@ -24,7 +28,9 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from analysis.runs import _json_default, _write_file
+from analysis.outputs import make_folder, write_atomic
+from analysis.runs import _json_default
+from simulation.scenario import ScenarioError
 
 MANIFEST = "manifest.json"
 RUNS = "runs"
@@ -44,8 +50,8 @@ def table_file(out_dir: Path, table: str, scenario: str, run_id: str) -> Path:
 
 def write_table(frame: pd.DataFrame, path: Path) -> None:
     """Write one Parquet file atomically, creating its folder if needed."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    _write_file(path, lambda tmp: frame.to_parquet(tmp, index=False))
+    make_folder(path.parent)
+    write_atomic(path, lambda tmp: frame.to_parquet(tmp, index=False))
 
 
 def write_row(row: dict[str, Any], path: Path) -> None:
@@ -56,12 +62,62 @@ def write_row(row: dict[str, Any], path: Path) -> None:
 def write_manifest(manifest: dict[str, Any], out_dir: Path) -> None:
     """Write (or replace) the batch manifest atomically."""
     text = json.dumps(manifest, indent=2, default=_json_default) + "\n"
-    _write_file(Path(out_dir) / MANIFEST, lambda tmp: tmp.write_text(text))
+    write_atomic(Path(out_dir) / MANIFEST, lambda tmp: tmp.write_text(text))
+
+
+def is_batch(path: str | Path) -> bool:
+    """Whether `path` is a folder with a manifest (a batch, or something to refuse)."""
+    try:
+        return (Path(path) / MANIFEST).is_file()
+    except (OSError, ValueError):
+        return False
 
 
 def read_manifest(out_dir: Path) -> dict[str, Any]:
-    """The batch manifest of `out_dir`."""
-    return json.loads((Path(out_dir) / MANIFEST).read_text())
+    """The batch manifest of `out_dir`, checked to be one.
+
+    Raises:
+        ScenarioError: naming the folder or file, if there is no batch manifest (none, a
+            run's manifest, damaged JSON, keys missing).
+    """
+    path = Path(out_dir) / MANIFEST
+    if not path.is_file():
+        raise ScenarioError(out_dir, "", "not a batch folder (no manifest.json)")
+    try:
+        manifest = json.loads(path.read_text(encoding="utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
+        raise ScenarioError(path, "", f"damaged: not a JSON manifest "
+                            f"({type(exc).__name__})") from None
+    if not isinstance(manifest, dict):
+        raise ScenarioError(path, "", "damaged: not a JSON object")
+    if "design" not in manifest and "scenario_sha256" in manifest:
+        raise ScenarioError(out_dir, "", "the folder of one run (run.py run), not a batch "
+                            "folder (run.py batch or compare)")
+    for key, kind in (("design", dict), ("scenarios", dict), ("sessions", list)):
+        if not isinstance(manifest.get(key), kind):
+            raise ScenarioError(path, key, "missing or damaged: not a batch manifest")
+    for key in ("base_seed", "days", "scale", "replications"):
+        if key not in manifest["design"]:
+            raise ScenarioError(path, f"design.{key}", "missing: not a batch manifest")
+    return manifest
+
+
+def read_table(path: Path, columns: list[str] | None = None) -> pa.Table:
+    """One Parquet file of a batch (only `columns` of it, those present).
+
+    Raises:
+        ScenarioError: naming the file, if it is not a readable Parquet file.
+    """
+    try:
+        if columns is not None:
+            names = set(pq.read_schema(path).names)
+            columns = [c for c in columns if c in names]
+        return pq.read_table(path, columns=columns)
+    except pa.ArrowException as exc:
+        if isinstance(exc, OSError) and exc.errno is not None:
+            raise  # permission, I/O: the environment's problem
+        raise ScenarioError(path, "", "damaged: not a readable Parquet file (truncated?); "
+                            "delete it to run that run again with --resume") from None
 
 
 def flatten(tree: dict[str, Any], prefix: str = "") -> dict[str, Any]:
@@ -88,10 +144,10 @@ def finished_rows(out_dir: Path, columns: Iterable[str]) -> dict[str, dict[str, 
     wanted = list(columns)
     rows: dict[str, dict[str, Any]] = {}
     for path in sorted((Path(out_dir) / RUNS).glob("run-*.parquet")):
-        names = set(pq.read_schema(path).names)
-        table = pq.read_table(path, columns=[c for c in wanted if c in names])
-        row = table.to_pylist()[0]
-        rows[row["run_id"]] = row
+        found = read_table(path, wanted).to_pylist()
+        if len(found) != 1 or "run_id" not in found[0]:
+            raise ScenarioError(path, "", "damaged: not one run's row")
+        rows[found[0]["run_id"]] = found[0]
     return rows
 
 
@@ -120,7 +176,7 @@ def load_batch(out_dir: str | Path) -> pd.DataFrame:
         One row per run written so far (a batch still running or interrupted loads too).
 
     Raises:
-        FileNotFoundError: if `out_dir` holds no batch manifest.
+        ScenarioError: if `out_dir` holds no batch, or a file of it is damaged.
     """
     out_dir = Path(out_dir)
     manifest = read_manifest(out_dir)
@@ -129,14 +185,24 @@ def load_batch(out_dir: str | Path) -> pd.DataFrame:
         return pd.DataFrame(columns=["run_id", "scenario", "replication", "status"])
     # runs differ in columns (a failed run has no figures; per-community figures follow
     # the structure), so the tables are unified by name, null-filled where absent
-    table = pa.concat_tables([pq.read_table(f) for f in files], promote_options="permissive")
+    try:
+        table = pa.concat_tables([read_table(f) for f in files],
+                                 promote_options="permissive")
+    except pa.ArrowInvalid as exc:  # two row files that cannot share a column
+        raise ScenarioError(out_dir / RUNS, "", f"damaged: the run files do not fit "
+                            f"together ({str(exc)[:80]})") from None
     frame = table.to_pandas()
+    for column in ("run_id", "scenario", "replication", "status", "seed"):
+        if column not in frame.columns:
+            raise ScenarioError(out_dir / RUNS, column, "missing from the run files: not a "
+                                "batch's rows")
     swept = manifest.get("design", {}).get("sweep", {})
     order = [c for c in ("scenario", *swept, "replication") if c in frame.columns]
     return frame.sort_values(order, kind="stable").reset_index(drop=True)
 
 
-def load_cases(out_dir: str | Path, scenario: str | None = None) -> pd.DataFrame:
+def load_cases(out_dir: str | Path, scenario: str | None = None,
+               columns: list[str] | None = None, table: str = CASES) -> pd.DataFrame:
     """The case tables of a batch's finished runs, one row per need, with `run_id`.
 
     Join to `load_batch` on `run_id` for the scenario, swept values and replication.
@@ -144,8 +210,13 @@ def load_cases(out_dir: str | Path, scenario: str | None = None) -> pd.DataFrame
     Args:
         out_dir: the batch folder.
         scenario: read only this scenario's partition.
+        columns: read only these columns (and `run_id`, `scenario`).
+        table: `CASES`, or `TIMESERIES` for the hourly series.
+
+    Raises:
+        ScenarioError: naming a damaged file.
     """
-    root = Path(out_dir) / CASES
+    root = Path(out_dir) / table
     parts = [root / f"scenario={scenario}"] if scenario else sorted(root.glob("scenario=*"))
     finished = {p.stem.removeprefix("run-") for p in (Path(out_dir) / RUNS).glob("run-*")}
     frames = []
@@ -153,7 +224,9 @@ def load_cases(out_dir: str | Path, scenario: str | None = None) -> pd.DataFrame
         for path in sorted(part.glob("run-*.parquet")):
             # a killed batch can leave a run's cases without its row: not finished
             if path.stem.removeprefix("run-") in finished:
-                frame = pd.read_parquet(path)
-                frame.insert(1, "scenario", part.name.removeprefix("scenario="))
+                wanted = None if columns is None else ["run_id", *columns]
+                frame = read_table(path, wanted).to_pandas()
+                frame.insert(min(1, len(frame.columns)), "scenario",
+                             part.name.removeprefix("scenario="))
                 frames.append(frame)
     return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()

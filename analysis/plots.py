@@ -16,7 +16,8 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 from matplotlib.colors import ListedColormap  # noqa: E402
 
-from analysis.compare import FIGURES  # noqa: E402
+from analysis.labels import figure  # noqa: E402
+from analysis.outputs import make_folder, write_atomic  # noqa: E402
 from simulation.parameters import KINDS  # noqa: E402
 
 LABELS = {
@@ -40,14 +41,20 @@ def _font(lang: str) -> None:
         for name in ("Noto Sans CJK SC", "WenQuanYi Zen Hei", "Source Han Sans SC"):
             if any(name in f.name for f in font_manager.fontManager.ttflist):
                 plt.rcParams["font.family"] = name
+                plt.rcParams["axes.unicode_minus"] = False  # CJK fonts lack U+2212
                 return
 
 
 def save(fig: plt.Figure, path: Path) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(path.with_suffix(".png"), dpi=110, bbox_inches="tight")
-    fig.savefig(path.with_suffix(".svg"), bbox_inches="tight")
-    plt.close(fig)
+    """Save `fig` as PNG and SVG beside each other, each atomically; return the PNG."""
+    make_folder(path.parent)
+    try:
+        write_atomic(path.with_suffix(".png"),
+                     lambda p: fig.savefig(p, dpi=110, bbox_inches="tight", format="png"))
+        write_atomic(path.with_suffix(".svg"),
+                     lambda p: fig.savefig(p, bbox_inches="tight", format="svg"))
+    finally:
+        plt.close(fig)
     return path.with_suffix(".png")
 
 
@@ -148,9 +155,7 @@ def forest(table: pd.DataFrame, out: Path, lang: str = "en",
             ax.plot(r["diff"], yi, "o", color=c, zorder=3)
         ax.axvline(0, color="black", lw=0.8)
         ax.set_yticks(y, t["scenario"], fontsize=8)
-        fig_meta = FIGURES[f]
-        ax.set_title(f"{fig_meta.label if lang == 'en' else fig_meta.label_zh}"
-                     f" ({fig_meta.unit})", fontsize=9)
+        ax.set_title(figure(f).title(lang), fontsize=9)
         ax.grid(axis="x", alpha=0.3)
     fig.supxlabel(lab["effect"], fontsize=9)
     return save(fig, out)

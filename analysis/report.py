@@ -2,26 +2,37 @@
 
 Sections: the question; the scenarios; the differences in plain words; the comparison
 table; the plots; the assumptions that matter most; the validation of the city against
-its sources; the manifest. Labels in English, Chinese, or both.
+its sources; the manifest. Labels in English, Chinese, or both (figure labels from
+`analysis.labels`).
+
+The page is rendered from `analysis/templates/report.html` by Jinja2 with autoescape on:
+scenario names (file names), titles, descriptions and manifest values are text, never
+markup, whatever they hold. Everything is computed before anything is written, and the
+report writes only to its output: a folder (report.html, comparison.csv, figures/), or
+one `.html` file.
 """
 
 from __future__ import annotations
 
 import base64
-import html
 import json
+import shutil
+import tempfile
 from pathlib import Path
 from typing import Any
 
+import jinja2
 import numpy as np
 import pandas as pd
 
-from analysis import plots
-from analysis.compare import FIGURES, HEADLINE, compare_runs
-from analysis.dataset import load_batch, read_manifest
+from analysis import dataset, plots
+from analysis.compare import compare_runs
+from analysis.labels import figure
+from analysis.outputs import check_output_file, check_output_folder, make_folder, write_atomic
 from analysis.validation import map_layers, structural_checks
 from simulation.model import GovernanceModel
-from simulation.scenario import Scenario
+from simulation.parameters import iter_params
+from simulation.scenario import Scenario, ScenarioError, from_params
 
 TEXT = {
     "title": ("Flat community management versus the street-office hierarchy",
@@ -47,6 +58,7 @@ TEXT = {
     "manifest": ("Manifest", "运行清单"),
     "better": ("better", "更好"), "worse": ("worse", "更差"),
     "can't tell": ("can't tell", "无法判断"), "same": ("same", "相同"),
+    "changed": ("changed", "有变化"),
     "baseline": ("baseline", "基准"),
     "responses": ("Response time by kind of need", "各类诉求响应时间"),
     "maps": ("Coverage maps (after one simulated day)", "覆盖地图(模拟一天后)"),
@@ -67,188 +79,174 @@ ASSUMPTIONS = (
 )
 
 
+VERBS = {"better": ("improved", "改善"), "worse": ("worsened", "变差"),
+         "same": ("did not change", "没有变化"), "changed": ("changed", "有变化"),
+         "can't tell": ("changed too little to tell", "变化不显著，无法判断")}
+ENVIRONMENT = jinja2.Environment(loader=jinja2.PackageLoader("analysis", "templates"),
+                                 autoescape=True, undefined=jinja2.StrictUndefined)
+
+
 def _t(key: str, lang: str) -> str:
     en, zh = TEXT[key]
     return {"en": en, "zh": zh}.get(lang, f"{en} · {zh}")
 
 
-def _img(path: Path) -> str:
-    data = base64.b64encode(path.read_bytes()).decode()
-    return f'<img alt="{html.escape(path.stem)}" src="data:image/png;base64,{data}">'
-
-
 def _get(params: dict, dotted: str) -> Any:
-    node = params
+    node: Any = params
     for part in dotted.split("."):
+        if not isinstance(node, dict) or part not in node:
+            return "—"
         node = node[part]
     return node
 
 
 def scenarios_from_manifest(manifest: dict[str, Any]) -> dict[str, Scenario]:
-    """The batch's scenarios, with every parameter as they ran."""
-    return {name: Scenario(name, s.get("file", ""), s["params"], s.get("title", ""),
-                           s.get("description", ""), s.get("chain", []))
-            for name, s in manifest["scenarios"].items()}
+    """The batch's scenarios, with every parameter as they ran (validated).
+
+    Raises:
+        ScenarioError: naming the manifest's scenario, if its parameters are damaged.
+    """
+    out = {}
+    for name, s in manifest["scenarios"].items():
+        if not isinstance(s, dict):
+            raise ScenarioError(dataset.MANIFEST, f"scenarios.{name}", "damaged")
+        out[str(name)] = from_params(name, s.get("params"), f"{dataset.MANIFEST} "
+                                     f"(scenario {name})", str(s.get("file", "")),
+                                     s.get("title", ""), s.get("description", ""),
+                                     s.get("chain", []))
+    return out
 
 
-def sentence(row: pd.Series, baseline: str, lang: str) -> str:
-    """One finding in words, e.g. '... cut the median response time from 47 h to 8 h'."""
-    fig = FIGURES[row["figure"]]
+def _finding(row: pd.Series) -> dict[str, Any]:
+    """One finding in words: the figure, the verb, the values with their interval."""
+    fig = figure(row["figure"])
     unit = "" if fig.unit == "count" else (" %" if fig.unit == "%" else f" {fig.unit}")
     ci = (f"95 % CI {row['diff_low']:+.1f} to {row['diff_high']:+.1f}"
           if np.isfinite(row["diff_low"]) else "no interval")
     values = (f"{row['baseline']:.1f}{unit} → {row['value']:.1f}{unit} "
               f"({row['diff']:+.1f}{unit}; {ci}; n = {row['n']})")
-    en = {"better": "improved", "worse": "worsened", "same": "did not change",
-          "can't tell": "changed too little to tell"}[row["verdict"]]
-    zh = {"better": "改善", "worse": "变差", "same": "没有变化",
-          "can't tell": "变化不显著,无法判断"}[row["verdict"]]
-    text_en = f"<b>{fig.label}</b> {en} in {row['scenario']} against {baseline}: {values}."
-    text_zh = f"与{baseline}相比,{row['scenario']}的<b>{fig.label_zh}</b>{zh}:{values}。"
-    return {"en": text_en, "zh": text_zh}.get(lang, f"{text_en}<br>{text_zh}")
+    en, zh = VERBS[row["verdict"]]
+    return {"figure": fig, "scenario": row["scenario"], "values": values, "verb_en": en,
+            "verb_zh": zh, "css": _css(row["verdict"])}
+
+
+def _css(verdict: str) -> str:
+    """The CSS class of a verdict (the stylesheet colours better, worse, cant)."""
+    return {"can't tell": "cant"}.get(verdict, verdict)
+
+
+def _row(r: pd.Series) -> dict[str, Any]:
+    ci = f" [{r['diff_low']:+.2f}, {r['diff_high']:+.2f}]" if np.isfinite(r["diff_low"]) \
+        else ""
+    rci = f" [{r['ratio_low']:.2f}, {r['ratio_high']:.2f}]" if np.isfinite(
+        r["ratio_low"]) else ""
+    ratio = f"{r['ratio']:.2f}{rci}" if np.isfinite(r["ratio"]) else "—"
+    method = r["method"] + (f", ratio {r['ratio_method']}" if "ratio_method" in r else "")
+    return {"scenario": r["scenario"], "figure": figure(r["figure"]), "unit": r["unit"],
+            "baseline": f"{r['baseline']:.2f}", "value": f"{r['value']:.2f}",
+            "diff": f"{r['diff']:+.2f}{ci}", "ratio": ratio, "n": r["n"], "method": method,
+            "verdict": r["verdict"], "css": _css(r["verdict"])}
 
 
 def make_report(batch_dir: Path, baseline: str, lang: str = "both",
                 out: Path | None = None) -> Path:
-    """Compare, draw and write `report.html` (and `comparison.csv`) into the batch folder.
+    """Compare, draw and write the report of a batch.
 
     Args:
-        batch_dir: a folder made by `run.py batch`.
+        batch_dir: a folder made by `run.py batch` (only read).
         baseline: the scenario every other is compared with.
         lang: "en", "zh" or "both".
-        out: where to write the HTML (default `batch_dir/report.html`).
+        out: a folder for report.html, comparison.csv and figures/ (default: the batch
+            folder), or a file ending in .html for the report alone.
 
     Returns:
         The report's path.
+
+    Raises:
+        ScenarioError: the batch is not one, or damaged; `out` cannot be written to
+            (nothing is written then).
+        OutputError: the output cannot be written.
     """
     batch_dir = Path(batch_dir)
-    manifest = read_manifest(batch_dir)
-    runs = load_batch(batch_dir)
-    table = compare_runs(runs, baseline)
-    table.to_csv(batch_dir / "comparison.csv", index=False)
-    scenarios = scenarios_from_manifest(manifest)
-    design = manifest["design"]
-    figdir = batch_dir / "figures"
+    out = Path(out) if out is not None else batch_dir
+    single_file = out.suffix.lower() in (".html", ".htm")
+    (check_output_file if single_file else check_output_folder)(out)
+    manifest = dataset.read_manifest(batch_dir)
+    table = compare_runs(dataset.load_batch(batch_dir), baseline)
+    with tempfile.TemporaryDirectory(prefix="report-figures-") as tmp:
+        images = _draw(batch_dir, manifest, table, lang, Path(tmp))
+        page = _render(batch_dir, manifest, table, baseline, lang, images)
+        if single_file:
+            write_atomic(out, lambda p: p.write_text(page, encoding="utf-8"))
+            return out
+        make_folder(out / "figures")
+        for path in sorted(Path(tmp).iterdir()):
+            write_atomic(out / "figures" / path.name,
+                         lambda p, src=path: shutil.copyfile(src, p))
+    write_atomic(out / "comparison.csv", lambda p: table.to_csv(p, index=False))
+    write_atomic(out / "report.html", lambda p: p.write_text(page, encoding="utf-8"))
+    return out / "report.html"
+
+
+def _draw(batch_dir: Path, manifest: dict[str, Any], table: pd.DataFrame, lang: str,
+          figdir: Path) -> list[dict[str, str]]:
+    """Draw the plots into `figdir`; return them as data URIs for the page."""
     plot_lang = "zh" if lang == "zh" else "en"
-
-    cases = pd.read_parquet(batch_dir / "cases", columns=["kind", "response_min", "scenario"])
-    cases["scenario"] = cases["scenario"].astype(str)
-    cases["kind"] = cases["kind"].astype(str)
-    series = pd.read_parquet(batch_dir / "timeseries",
-                             columns=["hour", "backlog", "mean_trust", "scenario"])
-    series["scenario"] = series["scenario"].astype(str)
-    seed = int(design["base_seed"])
-    layers, checks = {}, {}
-    for name, scn in scenarios.items():
-        layers[name], _ = map_layers(scn, seed, float(design["scale"]))
-        checks[name] = structural_checks(GovernanceModel(scn, seed=seed, scale=1.0, days=1))
-    images = {
-        "responses": plots.response_distributions(cases, figdir / "response_by_kind",
-                                                  plot_lang),
-        "maps": plots.coverage_maps(layers, figdir / "coverage_maps", plot_lang),
-        "series": plots.time_series(series, figdir / "backlog_trust", plot_lang),
-    }
+    design = manifest["design"]
+    cases = dataset.load_cases(batch_dir, columns=["kind", "response_min"])
+    series = dataset.load_cases(batch_dir, columns=["hour", "backlog", "mean_trust"],
+                                table=dataset.TIMESERIES)
+    for frame in (cases, series):
+        for column in ("scenario", "kind"):
+            if column in frame:
+                frame[column] = frame[column].astype(str)
+    seed, scale = int(design["base_seed"]), float(design["scale"])
+    layers = {name: map_layers(scn, seed, scale)[0]
+              for name, scn in scenarios_from_manifest(manifest).items()}
+    paths = {}
+    if not cases.empty:
+        paths["responses"] = plots.response_distributions(cases, figdir / "response_by_kind",
+                                                          plot_lang)
+    paths["maps"] = plots.coverage_maps(layers, figdir / "coverage_maps", plot_lang)
+    if not series.empty:
+        paths["series"] = plots.time_series(series, figdir / "backlog_trust", plot_lang)
     if not table.empty:
-        images["forest"] = plots.forest(table, figdir / "forest", plot_lang)
-
-    parts = [f"<h1>{_t('title', lang)}</h1>",
-             f"<p class=meta>{html.escape(manifest.get('command', ''))}<br>"
-             f"{design['replications']} replications × {len(scenarios)} scenarios, "
-             f"{design['days']} days, scale {design['scale']}, base seed {seed}; "
-             f"{_t('baseline', lang)}: <b>{html.escape(baseline)}</b></p>",
-             f"<h2 id=question>{_t('question', lang)}</h2><p>{_t('question_body', lang)}</p>",
-             f"<h2 id=scenarios>{_t('scenarios', lang)}</h2><table class=scen>"]
-    for name, s in scenarios.items():
-        parts.append(f"<tr><td><b>{html.escape(name)}</b></td><td><i>{html.escape(s.title)}"
-                     f"</i><br>{html.escape(s.description)}</td></tr>")
-    parts.append("</table>")
-    parts.append(f"<h2 id=findings>{_t('findings', lang)}</h2><ul>")
-    for _, row in table.iterrows():
-        parts.append(f"<li class='{row['verdict'].replace(chr(39), '')}'>"
-                     f"{sentence(row, baseline, lang)}</li>")
-    parts.append("</ul>")
-    parts.append(f"<h2 id=table>{_t('table', lang)}</h2>{_table_html(table, lang)}")
-    parts.append(f"<h2 id=plots>{_t('plots', lang)}</h2>")
-    for key, path in images.items():
-        parts.append(f"<h3>{_t(key, lang)}</h3>{_img(path)}")
-    parts.append(f"<h2 id=assumptions>{_t('assumptions', lang)}</h2>"
-                 + _assumptions_html(scenarios, batch_dir))
-    parts.append(f"<h2 id=validation>{_t('validation', lang)}</h2>"
-                 + _validation_html(checks))
-    parts.append(f"<h2 id=manifest>{_t('manifest', lang)}</h2><details><summary>JSON"
-                 f"</summary><pre>{html.escape(json.dumps(manifest, indent=1, default=str))}"
-                 "</pre></details>")
-    doc = (f"<!doctype html><html lang='{'zh' if lang == 'zh' else 'en'}'><head>"
-           f"<meta charset='utf-8'><title>{_t('title', lang)}</title><style>{CSS}</style>"
-           f"</head><body>{''.join(parts)}</body></html>")
-    out = Path(out) if out else batch_dir / "report.html"
-    tmp = out.with_name(f".{out.name}.tmp")
-    tmp.write_text(doc, encoding="utf-8")
-    tmp.replace(out)
-    return out
+        paths["forest"] = plots.forest(table, figdir / "forest", plot_lang)
+    return [{"key": key, "name": path.stem, "data": "data:image/png;base64,"
+             + base64.b64encode(path.read_bytes()).decode()} for key, path in paths.items()]
 
 
-def _table_html(table: pd.DataFrame, lang: str) -> str:
-    if table.empty:
-        return "<p>—</p>"
-    rows = ["<table class=cmp><tr><th>scenario</th><th>figure</th><th>baseline</th>"
-            "<th>scenario</th><th>difference [95 % CI]</th><th>ratio [95 % CI]</th><th>n</th>"
-            "<th>method</th><th>verdict</th></tr>"]
-    for _, r in table.iterrows():
-        fig = FIGURES[r["figure"]]
-        label = fig.label if lang == "en" else fig.label_zh if lang == "zh" else \
-            f"{fig.label}<br>{fig.label_zh}"
-        ci = f"[{r['diff_low']:+.2f}, {r['diff_high']:+.2f}]" if np.isfinite(r["diff_low"]) \
-            else ""
-        rci = f"[{r['ratio_low']:.2f}, {r['ratio_high']:.2f}]" if np.isfinite(
-            r["ratio_low"]) else ""
-        rows.append(f"<tr class='{r['verdict'].replace(chr(39), '')}'><td>{r['scenario']}</td>"
-                    f"<td>{label} ({fig.unit})</td><td>{r['baseline']:.2f}</td>"
-                    f"<td>{r['value']:.2f}</td><td>{r['diff']:+.2f} {ci}</td>"
-                    f"<td>{r['ratio']:.2f} {rci}</td><td>{r['n']}</td><td>{r['method']}</td>"
-                    f"<td>{_t(r['verdict'], lang)}</td></tr>")
-    return "".join(rows) + "</table>"
-
-
-def _assumptions_html(scenarios: dict[str, Scenario], batch_dir: Path) -> str:
-    from simulation.parameters import iter_params
+def _render(batch_dir: Path, manifest: dict[str, Any], table: pd.DataFrame, baseline: str,
+            lang: str, images: list[dict[str, str]]) -> str:
+    """The page: the template filled with the batch's data (escaped by Jinja2)."""
+    scenarios = scenarios_from_manifest(manifest)
+    seed = int(manifest["design"]["base_seed"])
+    checks = [(name, c) for name, scn in scenarios.items() for c in
+              structural_checks(GovernanceModel(scn, seed=seed, scale=1.0, days=1))]
     params = dict(iter_params())
-    names = list(scenarios)
-    rows = ["<table class=cmp><tr><th>assumption</th><th>key</th>"
-            + "".join(f"<th>{html.escape(n)}</th>" for n in names) + "<th>source</th></tr>"]
-    for key, label in ASSUMPTIONS:
-        vals = "".join(f"<td>{_get(s.params, key)}</td>" for s in scenarios.values())
-        rows.append(f"<tr><td>{label}</td><td><code>{key}</code></td>{vals}"
-                    f"<td>{html.escape(params[key].source)}</td></tr>")
-    out = "".join(rows) + "</table>"
-    sens = sorted(batch_dir.glob("sensitivity*.csv"))
-    if sens:
-        ranking = pd.read_csv(sens[-1])
-        out += f"<h3>{_t('sensitivity', 'both')}</h3>" + ranking.head(10).to_html(
-            index=False, float_format=lambda v: f"{v:.3g}")
-    return out
+    assumptions = [{"key": key, "label": label,
+                    "cells": [_get(s.params, key) for s in scenarios.values()],
+                    "source": params[key].source if key in params else ""}
+                   for key, label in ASSUMPTIONS]
+    return ENVIRONMENT.get_template("report.html").render(
+        t=lambda key: _t(key, lang), lang=lang, baseline=baseline,
+        command=str(manifest.get("command", "")), design=manifest["design"],
+        scenarios=list(scenarios.values()),
+        findings=[_finding(row) for _, row in table.iterrows()],
+        rows=[_row(r) for _, r in table.iterrows()], images=images,
+        assumptions=assumptions, sensitivity=_sensitivity(batch_dir), checks=checks,
+        manifest_json=json.dumps(manifest, indent=1, default=str, ensure_ascii=False))
 
 
-def _validation_html(checks: dict[str, list]) -> str:
-    rows = ["<table class=cmp><tr><th>scenario</th><th>fact</th><th>source</th>"
-            "<th>expected</th><th>model</th><th>holds</th></tr>"]
-    for name, cs in checks.items():
-        for c in cs:
-            rows.append(f"<tr class={'better' if c.ok else 'worse'}><td>{name}</td>"
-                        f"<td>{c.fact}</td><td>{html.escape(c.source)}</td><td>{c.expected}"
-                        f"</td><td>{c.model}</td><td>{'yes' if c.ok else 'NO'}</td></tr>")
-    return "".join(rows) + "</table>"
-
-
-CSS = """
-body{font-family:system-ui,-apple-system,'Segoe UI','Noto Sans CJK SC',sans-serif;
-max-width:1100px;margin:2em auto;padding:0 1em;color:#222;line-height:1.45}
-h1{font-size:1.6em}h2{border-bottom:1px solid #ddd;padding-bottom:.2em;margin-top:1.6em}
-table{border-collapse:collapse;font-size:.85em;margin:.6em 0}
-td,th{border:1px solid #ddd;padding:.25em .5em;vertical-align:top}th{background:#f4f4f4}
-tr.better td:last-child,li.better{color:#1b5e20}tr.worse td:last-child,li.worse{color:#b71c1c}
-li.cant{color:#555}img{max-width:100%;border:1px solid #eee;margin:.4em 0}
-.meta{color:#666;font-size:.85em}pre{font-size:.75em;max-height:30em;overflow:auto}
-"""
-
-__all__ = ["make_report", "HEADLINE"]
+def _sensitivity(batch_dir: Path) -> dict[str, Any] | None:
+    """The top of the batch's sensitivity ranking, if `run.py sensitivity` wrote one."""
+    found = sorted(batch_dir.glob("sensitivity*.csv"))
+    if not found:
+        return None
+    try:
+        ranking = pd.read_csv(found[-1]).head(10)
+    except (OSError, ValueError, pd.errors.ParserError):
+        return None
+    return {"columns": list(ranking.columns),
+            "rows": [[f"{v:.3g}" if isinstance(v, float) else v for v in row]
+                     for row in ranking.itertuples(index=False)]}

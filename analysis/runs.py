@@ -1,15 +1,18 @@
 """One run from scenario to files: run it, collect its figures, write them atomically.
 
-This is the single code path for running one experiment point; the CLI (and later the
-batch runner) call `run_point` and `write_run`.
+This is the single code path for running one experiment point: `run.py run` and the
+batch's point function (`analysis.point`) call `run_point`; `run.py run` writes its
+folder with `write_run`.
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
 import platform
+import shutil
 import subprocess
 import tempfile
 import time
@@ -21,12 +24,15 @@ from typing import Any
 
 import pandas as pd
 
+import simulation
+from analysis.outputs import OutputError, make_folder, write_atomic
 from simulation import __version__
 from simulation.metrics import case_table, summary, timeseries_table
 from simulation.model import GovernanceModel
 from simulation.scenario import Scenario
 
-ROOT = Path(__file__).resolve().parent.parent
+#: The model's source folder: hashed into every manifest, wherever it is installed.
+MODEL_SOURCE = Path(simulation.__file__).resolve().parent
 OUTPUT_FILES = ("summary.json", "cases.parquet", "timeseries.parquet", "manifest.json")
 
 
@@ -41,23 +47,43 @@ class RunResult:
 
 
 def code_version() -> dict[str, str]:
-    """The package version, a hash of the model's source, and the git commit if any."""
+    """The package version, a hash of the model's source, and the git commit if any.
+
+    The commit is given only when the model's folder is in a git checkout of this
+    project (its parent is the checkout's top); an installed copy has no commit, and
+    never fails for want of git.
+    """
+    return dict(_code_version())
+
+
+@functools.cache
+def _code_version() -> tuple[tuple[str, str], ...]:
     h = hashlib.sha256()
-    for path in sorted((ROOT / "simulation").glob("*.py")):
+    for path in sorted(MODEL_SOURCE.glob("*.py")):
         h.update(path.name.encode())
         h.update(path.read_bytes())
     out = {"version": __version__, "source_sha256": h.hexdigest()[:16]}
-    try:
-        commit = subprocess.run(["git", "rev-parse", "HEAD"], cwd=ROOT, capture_output=True,
-                                text=True, timeout=5)
-        if commit.returncode == 0:
-            out["git_commit"] = commit.stdout.strip()
-            dirty = subprocess.run(["git", "status", "--porcelain", "--", "simulation"],
-                                   cwd=ROOT, capture_output=True, text=True, timeout=5)
-            out["git_dirty"] = str(bool(dirty.stdout.strip())).lower()
-    except (OSError, subprocess.SubprocessError):
-        pass
-    return out
+    out.update(_git(MODEL_SOURCE.parent))
+    return tuple(out.items())
+
+
+def _git(top: Path) -> dict[str, str]:
+    def git(*args: str) -> str | None:
+        try:
+            done = subprocess.run(["git", *args], cwd=top, capture_output=True, text=True,
+                                  timeout=5)
+        except (OSError, subprocess.SubprocessError):
+            return None
+        return done.stdout.strip() if done.returncode == 0 else None
+
+    found = git("rev-parse", "--show-toplevel")
+    if not found or Path(found).resolve() != top.resolve():
+        return {}
+    commit = git("rev-parse", "HEAD")
+    if not commit:
+        return {}
+    dirty = git("status", "--porcelain", "--", MODEL_SOURCE.name)
+    return {"git_commit": commit, "git_dirty": str(bool(dirty)).lower()}
 
 
 def run_point(scenario: Scenario, seed: int, scale: float, days: int,
@@ -92,56 +118,64 @@ def run_point(scenario: Scenario, seed: int, scale: float, days: int,
     return RunResult(figures, cases, timeseries_table(model), manifest)
 
 
+def write_run(result: RunResult, out_dir: Path) -> None:
+    """Write the four result files into `out_dir`, each atomically.
+
+    A new folder is filled under a temporary name and renamed into place, so a crash
+    or a full disk leaves either no folder or a complete one; in an existing folder each
+    file is replaced atomically.
+
+    Raises:
+        OutputError: naming the file or folder that could not be written.
+    """
+    out_dir = Path(out_dir)
+    fresh = not out_dir.exists()
+    target = out_dir
+    if fresh:
+        make_folder(out_dir.parent)
+        try:
+            target = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.", dir=out_dir.parent))
+        except OSError as exc:
+            raise OutputError(out_dir, exc.strerror or str(exc), exc.errno) from None
+        os.chmod(target, 0o777 & ~_umask())
+
+    def dump(obj):
+        return lambda p: p.write_text(json.dumps(obj, indent=2, default=_json_default,
+                                                 allow_nan=False) + "\n")
+
+    try:
+        write_atomic(target / "cases.parquet",
+                     lambda p: result.cases.to_parquet(p, index=False))
+        write_atomic(target / "timeseries.parquet",
+                     lambda p: result.timeseries.to_parquet(p, index=False))
+        write_atomic(target / "summary.json", dump(_finite(result.summary)))
+        write_atomic(target / "manifest.json", dump(_finite(result.manifest)))
+        if fresh:
+            try:
+                os.rename(target, out_dir)
+            except OSError as exc:
+                raise OutputError(out_dir, exc.strerror or str(exc), exc.errno) from None
+    except BaseException:
+        if fresh:
+            shutil.rmtree(target, ignore_errors=True)
+        raise
+
+
 def _umask() -> int:
     mask = os.umask(0)
     os.umask(mask)
     return mask
 
 
-def _write_file(path: Path, write: Callable[[Path], None]) -> None:
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    os.close(fd)
-    try:
-        write(Path(tmp))
-        os.chmod(tmp, 0o666 & ~_umask())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
-def write_run(result: RunResult, out_dir: Path) -> None:
-    """Write the four result files into `out_dir`, each atomically.
-
-    A new folder is filled under a temporary name and renamed into place, so a crash
-    leaves either no folder or a complete one; in an existing folder each file is
-    replaced atomically.
-    """
-    out_dir = Path(out_dir)
-    fresh = not out_dir.exists()
-    target = out_dir
-    if fresh:
-        out_dir.parent.mkdir(parents=True, exist_ok=True)
-        target = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.", dir=out_dir.parent))
-        os.chmod(target, 0o777 & ~_umask())
-
-    def dump(obj):
-        return lambda p: p.write_text(json.dumps(obj, indent=2, default=_json_default) + "\n")
-
-    try:
-        _write_file(target / "cases.parquet", lambda p: result.cases.to_parquet(p, index=False))
-        _write_file(target / "timeseries.parquet",
-                    lambda p: result.timeseries.to_parquet(p, index=False))
-        _write_file(target / "summary.json", dump(result.summary))
-        _write_file(target / "manifest.json", dump(result.manifest))
-        if fresh:
-            os.rename(target, out_dir)
-    except BaseException:
-        if fresh:
-            for f in target.iterdir():
-                f.unlink()
-            target.rmdir()
-        raise
+def _finite(obj: Any) -> Any:
+    """`obj` with every NaN or infinite number replaced by None: JSON has no NaN."""
+    if isinstance(obj, dict):
+        return {k: _finite(v) for k, v in obj.items()}
+    if isinstance(obj, list | tuple):
+        return [_finite(v) for v in obj]
+    if isinstance(obj, float) and (obj != obj or obj in (float("inf"), float("-inf"))):
+        return None
+    return obj
 
 
 def _json_default(obj):

@@ -21,12 +21,16 @@ from SALib.sample import morris as morris_sample
 from SALib.sample import sobol as sobol_sample
 
 from analysis import plots
-from analysis.argtypes import positive_int, scale_value, seed_value
-from analysis.batch import Point, column_value, run_batch, run_id
+from analysis.argtypes import positive_int
+from analysis.batch import format_report, run_batch
+from analysis.batch_cli import check_scheduler_workers
 from analysis.dataset import load_batch
-from analysis.runs import ROOT
+from analysis.design import Point, column_value, run_id
+from analysis.options import all_cores, shared_options
+from analysis.outputs import result_folder, write_atomic
+from analysis.runs import code_version
 from simulation.parameters import iter_params
-from simulation.scenario import Scenario, ScenarioError, load
+from simulation.scenario import Scenario, ScenarioError, load, short_value
 
 OUTPUTS = ("response_time_min.median", "response_time_min.p90", "reach",
            "service_circle_coverage", "patrol_coverage_24h", "visit_coverage")
@@ -39,16 +43,20 @@ def parse_param(text: str) -> tuple[str, float, float]:
     key, sep, rng = text.partition("=")
     low, sep2, high = rng.partition(":")
     if not sep or not sep2:
-        raise ScenarioError("--param", text, "expected KEY=LOW:HIGH")
+        raise ScenarioError("--param", short_value(text), "expected KEY=LOW:HIGH")
     if key not in PARAMS:
-        raise ScenarioError("--param", key, "unknown parameter (see docs/ODD.md for keys)")
+        raise ScenarioError("--param", short_value(key), "unknown parameter (see docs/ODD.md "
+                            "for keys)")
     p = PARAMS[key]
     if p.kind not in ("int", "float"):
         raise ScenarioError("--param", key, f"expected a numeric parameter, it is {p.kind}")
     try:
         lo, hi = float(low), float(high)
     except ValueError:
-        raise ScenarioError("--param", key, f"expected numbers LOW:HIGH, got {rng!r}") from None
+        raise ScenarioError("--param", key, f"expected numbers LOW:HIGH, got "
+                            f"{short_value(rng)}") from None
+    if not (np.isfinite(lo) and np.isfinite(hi)):
+        raise ScenarioError("--param", key, f"expected finite numbers, got {rng}")
     if not lo < hi:
         raise ScenarioError("--param", key, f"expected LOW < HIGH, got {rng}")
     if (p.lo is not None and lo < p.lo) or (p.hi is not None and hi > p.hi):
@@ -60,7 +68,7 @@ def parse_param(text: str) -> tuple[str, float, float]:
 class SampleDesign:
     """A batch whose points are the rows of a SALib sample (one seed for all).
 
-    Has the interface of `analysis.batch.Design` that the batch runner uses.
+    Has the interface of `analysis.design.Design` that the batch runner uses.
     """
 
     scenario: Scenario
@@ -187,7 +195,14 @@ def format_ranking(table: pd.DataFrame, method: str) -> str:
 
 
 def add_sensitivity_parser(sub: Any) -> None:
-    p = sub.add_parser("sensitivity", help="rank the assumptions that move the results",
+    """Register `run.py sensitivity`."""
+    shared = shared_options("days", "scale", "seed", "workers", "scheduler", "out", "force",
+                            days=14, scale=0.05,
+                            help={"seed": "the one seed of every sample point, 0 to 2**63 - 1 "
+                                  "(1)", "out": "batch folder (default results/sensitivity_"
+                                  "<scenario>_<N>d_scale<F>_seed<S>_<method>_<hash>)"})
+    p = sub.add_parser("sensitivity", parents=[shared],
+                       help="rank the assumptions that move the results",
                        description="Sensitivity analysis with SALib: Morris screening "
                        "(default) or Sobol indices of the chosen parameters on response time "
                        "and coverage. Runs through the batch machinery (any backend, "
@@ -198,38 +213,43 @@ def add_sensitivity_parser(sub: Any) -> None:
     p.add_argument("--method", choices=("morris", "sobol"), default="morris")
     p.add_argument("--trajectories", type=positive_int, default=6,
                    help="Morris trajectories, or the Sobol base sample size (a power of 2)")
-    p.add_argument("--days", type=positive_int, default=14)
-    p.add_argument("--scale", type=scale_value, default=0.05)
-    p.add_argument("--seed", type=seed_value, default=1)
-    p.add_argument("--workers", type=positive_int, default=None,
-                   help="local processes (all cores)")
-    p.add_argument("--scheduler", default=None, help="'local' or a Dask scheduler address")
-    p.add_argument("--out", metavar="DIR")
     p.add_argument("--resume", action="store_true")
     p.set_defaults(func=cmd_sensitivity)
 
 
 def cmd_sensitivity(args: argparse.Namespace) -> int:
-    from analysis.batch import all_cores, format_report
+    """`run.py sensitivity`: 0 done, 1 some sample runs failed, 2 bad input."""
     if args.trajectories < 2:
         raise ScenarioError("command line", "--trajectories",
                             f"expected at least 2, got {args.trajectories}")
+    if args.method == "sobol" and args.trajectories & (args.trajectories - 1):
+        raise ScenarioError("command line", "--trajectories", "expected a power of 2 for "
+                            f"--method sobol, got {args.trajectories}")
+    check_scheduler_workers(args)
     scenario = load(args.scenario)
     bounds = {}
     for text in args.param:
         key, lo, hi = parse_param(text)
+        if key in bounds:
+            raise ScenarioError("--param", key, "given twice")
         bounds[key] = (lo, hi)
     samples = make_sample(bounds, args.method, args.trajectories, args.seed)
     design = SampleDesign(scenario, bounds, args.method, samples, args.seed, args.days,
                           args.scale)
-    out = Path(args.out) if args.out else ROOT / "results" / (
-        f"sensitivity_{scenario.name}_{args.method}_seed{args.seed}")
+    out = Path(args.out) if args.out else result_folder(
+        "sensitivity", [scenario.name], args.days, args.scale, args.seed, args.method,
+        {"design": design.describe(), "model": code_version()["source_sha256"]})
+    options = {k: v for k, v in vars(args).items() if k != "func"}
     report = run_batch(design, out, args.workers or all_cores(), args.scheduler, args.resume,
-                       " ".join(["run.py", *sys.argv[1:]]), vars(args) | {"func": None})
+                       " ".join(["run.py", *sys.argv[1:]]), options, force=args.force)
     print(format_report(report, design, out), file=sys.stderr)
+    if report.failed:
+        print(f"error: {len(report.failed)} sample runs failed; the indices need them all "
+              "(see the summary above; add --resume to run them again)", file=sys.stderr)
+        return 1
     table = analyse(design, load_batch(out))
     csv = out / f"sensitivity_{args.method}.csv"
-    table.to_csv(csv, index=False)
+    write_atomic(csv, lambda p: table.to_csv(p, index=False))
     png = ranking_plot(table, args.method, out / "figures" / f"sensitivity_{args.method}")
     print(format_ranking(table, args.method))
     print(f"\nWrote {csv} and {png}")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import subprocess
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -46,3 +47,30 @@ def cli(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
     """Run `python run.py ARGS` as a user would."""
     return subprocess.run([sys.executable, str(ROOT / "run.py"), *args], cwd=cwd,
                           capture_output=True, text=True, timeout=600)
+
+
+@dataclass
+class Finished:
+    """What a command left: its exit code and what it printed."""
+
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+@pytest.fixture
+def run_py(capsys):
+    """Call `run.main(ARGS)` in this process, as `python run.py ARGS` would run; return
+    its exit code (argparse's own exits included) and what it printed."""
+    import run
+
+    def call(*args: str) -> Finished:
+        capsys.readouterr()
+        try:
+            code = run.main([str(a) for a in args])
+        except SystemExit as exc:
+            code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+        out = capsys.readouterr()
+        return Finished(code, out.out, out.err)
+
+    return call

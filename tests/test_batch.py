@@ -20,7 +20,7 @@ import pytest
 from conftest import ROOT, cli
 
 import analysis
-from analysis.batch import Design, parse_sweep, run_id
+from analysis.design import Design, parse_sweep, run_id
 from simulation.scenario import ScenarioError, load
 
 SCENARIOS = ("hierarchy_2011", "flat_2012")
@@ -91,7 +91,7 @@ def test_points_pair_seeds_across_scenarios_and_values():
 def test_point_function_writes_its_run_and_frees_its_model(tmp_path):
     from mesa.agent import Agent
 
-    from analysis.batch import run_and_record
+    from analysis.point import run_and_record
 
     point = Design([load("flat_2012")], {}, 1, 3, 2, 0.02).points()[0]
     with pytest.raises(FileNotFoundError, match="shared filesystem"):
@@ -202,6 +202,12 @@ def test_killed_batch_resumes_every_run_exactly_once(tmp_path):
     assert f"({len(before)} done before)" in r.stderr
     files = sorted((out / "runs").glob("run-*.parquet"))
     df = analysis.load_batch(out)
+    rerun = sum(pq.read_table(p).column("started_utc")[0].as_py() != before[p.name]
+                for p in files if p.name in before)
+    print(f"\nkill/resume: 10 runs expected; {len(before)} finished before the kill; "
+          f"{len(files)} run files and {df['run_id'].nunique()} distinct run ids after "
+          f"--resume; {len(files) - df['run_id'].nunique()} duplicates; {rerun} finished "
+          "runs run again")
     assert len(files) == len(df) == df["run_id"].nunique() == 10
     assert set(zip(df["scenario"], df["replication"])) == {
         (s, i) for s in SCENARIOS for i in range(5)}
@@ -282,23 +288,24 @@ def test_failing_point_recorded_others_finish(tmp_path):
     ("police.embedding=station,bicycle", "police.embedding"),
     ("hotline.share", "hotline.share"),
 ])
-def test_bad_sweep_exit_2_nothing_written(tmp_path, sweep, key):
+def test_bad_sweep_exit_2_nothing_written(tmp_path, run_py, sweep, key):
     out = tmp_path / "out"
-    r = cli("batch", *SCENARIOS, "--days", "1", "--sweep", sweep, "--out", str(out))
+    r = run_py("batch", *SCENARIOS, "--days", "1", "--sweep", sweep, "--out", out)
     assert r.returncode == 2, r.stderr
     assert key in r.stderr
     assert "Traceback" not in r.stderr and len(r.stderr.strip().splitlines()) == 1
     assert not out.exists()
 
 
-def test_existing_batch_needs_resume_and_the_same_design(serial_batch):
+def test_existing_batch_needs_resume_and_the_same_design(serial_batch, run_py):
     listing = sorted(p.relative_to(serial_batch) for p in serial_batch.rglob("*"))
-    r = batch(serial_batch, "--workers", "1")
+    r = run_py("batch", *SCENARIOS, *SMALL, "--out", serial_batch, "--workers", "1")
     assert r.returncode == 2 and "--resume" in r.stderr
-    r = cli("batch", *SCENARIOS, *SMALL[:-1], f"{SWEEP_KEY}=3,7", "--out", str(serial_batch),
-            "--resume")
+    r = run_py("batch", *SCENARIOS, *SMALL[:-1], f"{SWEEP_KEY}=3,7", "--out", serial_batch,
+               "--resume")
     assert r.returncode == 2 and "sweep" in r.stderr
-    r = batch(serial_batch, "--workers", "1", "--resume")
+    r = run_py("batch", *SCENARIOS, *SMALL, "--out", serial_batch, "--workers", "1",
+               "--resume")
     assert r.returncode == 0 and "(12 done before)" in r.stderr
     assert sorted(p.relative_to(serial_batch) for p in serial_batch.rglob("*")) == listing
 

@@ -1,9 +1,14 @@
-"""The command line as a user meets it: help, listing, validation, bad input."""
+"""The command line as a user meets it: help, listing, validation, bad input.
+
+Parsing and messages are checked in this process through `run.main(argv)` (the `run_py`
+fixture); a few tests run `python run.py` as a user does, end to end.
+"""
 
 from __future__ import annotations
 
 import json
 
+import pandas as pd
 import pytest
 from conftest import ROOT, cli
 
@@ -20,19 +25,19 @@ BAD_FILES = {
 
 
 @pytest.mark.parametrize("case", sorted(BAD_FILES))
-def test_bad_scenario_file_exit_2_nothing_written(tmp_path, case):
+def test_bad_scenario_file_exit_2_nothing_written(tmp_path, run_py, case):
     text, key = BAD_FILES[case]
     scn = tmp_path / f"{case}.toml"
     scn.write_text(text)
     out = tmp_path / "out"
-    r = cli("run", str(scn), "--days", "1", "--scale", "0.05", "--out", str(out))
+    r = run_py("run", scn, "--days", "1", "--scale", "0.05", "--out", out)
     assert r.returncode == 2, r.stderr
     assert str(scn) in r.stderr and key in r.stderr, r.stderr
     assert "Traceback" not in r.stderr
     assert len(r.stderr.strip().splitlines()) == 1
     assert not out.exists()
     assert [p.name for p in tmp_path.iterdir()] == [scn.name]
-    v = cli("validate", str(scn))
+    v = run_py("validate", scn)
     assert v.returncode == 2 and key in v.stderr
 
 
@@ -44,43 +49,48 @@ def test_bad_scenario_file_exit_2_nothing_written(tmp_path, case):
     (["run", "flat_2012", "--seed", "-1"], "--seed"),
     (["validate", "missing.toml"], "missing.toml"),
 ])
-def test_bad_command_line_exit_2(tmp_path, args, needle):
-    r = cli(*args, "--out", str(tmp_path / "out")) if args[0] == "run" else cli(*args)
+def test_bad_command_line_exit_2(tmp_path, run_py, args, needle):
+    r = run_py(*args, "--out", tmp_path / "out") if args[0] == "run" else run_py(*args)
     assert r.returncode == 2, r.stderr
     assert needle in r.stderr
-    assert "Traceback" not in r.stderr
+    assert "Traceback" not in r.stderr and len(r.stderr.strip().splitlines()) == 1
     assert not (tmp_path / "out").exists()
 
 
-@pytest.mark.parametrize("command", [[], ["run"], ["scenarios"], ["validate"]])
-def test_help_on_every_command(command):
-    r = cli(*command, "--help")
+@pytest.mark.parametrize("command", [[], ["run"], ["scenarios"], ["validate"], ["batch"],
+                                     ["compare"], ["report"], ["sensitivity"]])
+def test_help_on_every_command(run_py, command):
+    r = run_py(*command, "--help")
     assert r.returncode == 0
     assert "usage:" in r.stdout
 
 
-def test_scenarios_lists_one_line_each():
-    r = cli("scenarios", "--brief")
+@pytest.mark.parametrize("command", ["run", "batch", "compare", "sensitivity"])
+def test_shared_options_on_every_command_that_runs(run_py, command):
+    text = run_py(command, "--help").stdout
+    for option in ("--days", "--scale", "--seed", "--out", "--force"):
+        assert option in text, (command, option)
+    if command != "run":
+        assert "--workers" in text and "--scheduler" in text
+
+
+def test_scenarios_lists_one_line_each(run_py):
+    r = run_py("scenarios", "--brief")
     assert r.returncode == 0
     lines = r.stdout.strip().splitlines()
     names = [ln.split()[0] for ln in lines]
     assert {"hierarchy_2011", "flat_2012"} <= set(names)
     assert len(lines) == len(list((ROOT / "scenarios").glob("*.toml")))
-    full = cli("scenarios")
+    full = run_py("scenarios")
     assert "base: hierarchy_2011" in full.stdout and "[base: " in full.stdout
 
 
-def test_validate_ok():
-    r = cli("validate", "flat_2012")
+def test_validate_ok(run_py):
+    r = run_py("validate", "flat_2012")
     assert r.returncode == 0 and "valid" in r.stdout
 
 
-def test_run_writes_four_files_with_keys(tmp_path):
-    out = tmp_path / "run"
-    r = cli("run", "flat_2012", "--days", "3", "--scale", "0.05", "--seed", "2",
-            "--out", str(out))
-    assert r.returncode == 0, r.stderr
-    assert "Response time, median (h)" in r.stdout
+def check_run_folder(out, seed: int, scale: float, days: int) -> None:
     assert sorted(p.name for p in out.iterdir()) == ["cases.parquet", "manifest.json",
                                                      "summary.json", "timeseries.parquet"]
     s = json.loads((out / "summary.json").read_text())
@@ -93,12 +103,48 @@ def test_run_writes_four_files_with_keys(tmp_path):
                                  "floating_registration", "facility_complaint"}
     assert s["by_community"]
     m = json.loads((out / "manifest.json").read_text())
-    assert m["seed"] == 2 and m["scale"] == 0.05 and m["days"] == 3
+    assert m["seed"] == seed and m["scale"] == scale and m["days"] == days
     assert len(m["scenario_sha256"]) == 64
     assert m["scenario"]["params"]["structure"]["communities"] == 30
     assert m["code"]["source_sha256"] and m["wall_time_s"]["total"] > 0
-    import pandas as pd
     cases = pd.read_parquet(out / "cases.parquet")
     assert len(cases) == s["cases"]["total"]
     ts = pd.read_parquet(out / "timeseries.parquet")
-    assert len(ts) == 3 * 24
+    assert len(ts) == days * 24
+
+
+def test_run_writes_four_files_with_keys(tmp_path, run_py):
+    out = tmp_path / "run"
+    r = run_py("run", "flat_2012", "--days", "3", "--scale", "0.05", "--seed", "2",
+               "--out", out)
+    assert r.returncode == 0, r.stderr
+    assert "Response time, median (h)" in r.stdout
+    check_run_folder(out, 2, 0.05, 3)
+
+
+def test_default_run_folder_is_under_the_working_directory(tmp_path, run_py, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    r = run_py("run", "flat_2012", "--days", "1", "--scale", "0.02", "--seed", "4")
+    assert r.returncode == 0, r.stderr
+    folders = list((tmp_path / "results").iterdir())
+    assert [f.name for f in folders] == ["run_flat_2012_1d_scale0.02_seed4"]
+    assert str(folders[0]) in r.stdout
+
+
+# ------------------------------------------------------------------ end to end, as a user
+def test_end_to_end_run_from_another_folder(tmp_path):
+    out = tmp_path / "run"
+    r = cli("run", "flat_2012", "--days", "2", "--scale", "0.05", "--seed", "2",
+            "--out", str(out), cwd=tmp_path)
+    assert r.returncode == 0, r.stderr
+    check_run_folder(out, 2, 0.05, 2)
+
+
+def test_end_to_end_bad_input_and_help(tmp_path):
+    scn = tmp_path / "bad.toml"
+    scn.write_bytes(b"\xff\xfe\x00garbage")
+    r = cli("run", str(scn), "--out", str(tmp_path / "out"))
+    assert r.returncode == 2 and r.stderr.count("\n") == 1 and "UTF-8" in r.stderr
+    assert not (tmp_path / "out").exists()
+    r = cli("--help")
+    assert r.returncode == 0 and "usage:" in r.stdout

@@ -26,7 +26,8 @@ def test_compare_prints_paired_intervals_and_writes_csv(batch):
     assert "hierarchy_plus_hotline vs hierarchy_2011: 3 paired replications" in r.stdout
     assert "Reach (%)" in r.stdout and "[" in r.stdout
     table = pd.read_csv(out / "comparison.csv")
-    assert set(table["method"]) <= {"paired-t", "paired-bootstrap"}
+    assert set(table["method"]) == {"paired-t"}  # 3 pairs: the t interval, never a bootstrap
+    assert set(table["ratio_method"]) <= {"log-t", "fieller", "none"}
     assert (table["n"] == 3).all()
     reach = table[table["figure"] == "reach"].iloc[0]
     runs = load_batch(out)
@@ -36,11 +37,11 @@ def test_compare_prints_paired_intervals_and_writes_csv(batch):
     assert reach["verdict"] in {"better", "can't tell"}
 
 
-def test_compare_an_existing_batch_and_bad_baseline(batch):
+def test_compare_an_existing_batch_and_bad_baseline(batch, run_py):
     out, _ = batch
-    r = cli("compare", str(out), "--baseline", "hierarchy_2011")
+    r = run_py("compare", out, "--baseline", "hierarchy_2011")
     assert r.returncode == 0 and "paired replications" in r.stdout
-    bad = cli("compare", str(out), "--baseline", "flat_2012")
+    bad = run_py("compare", out, "--baseline", "flat_2012")
     assert bad.returncode == 2 and "flat_2012" in bad.stderr and "Traceback" not in bad.stderr
 
 
@@ -70,12 +71,22 @@ def test_report_opens_headless_with_every_section(batch):
     assert img.std() > 5  # not a blank page
 
 
-def test_report_in_chinese(batch):
+def test_report_in_chinese_into_one_file_elsewhere(batch, run_py, tmp_path):
     out, _ = batch
-    r = cli("report", str(out), "--lang", "zh", "--out", str(out / "zh.html"))
+    before = sorted((p.relative_to(out), p.stat().st_mtime_ns) for p in out.rglob("*"))
+    r = run_py("report", out, "--lang", "zh", "--out", tmp_path / "zh.html")
     assert r.returncode == 0, r.stderr
-    text = (out / "zh.html").read_text(encoding="utf-8")
+    text = (tmp_path / "zh.html").read_text(encoding="utf-8")
     assert "研究问题" in text and "The question" not in text
+    # the report writes only its output: nothing in the batch folder, nothing beside it
+    assert sorted((p.relative_to(out), p.stat().st_mtime_ns) for p in out.rglob("*")) \
+        == before
+    assert [p.name for p in tmp_path.iterdir()] == ["zh.html"]
+    r = run_py("report", out, "--lang", "en", "--out", tmp_path / "folder")
+    assert r.returncode == 0, r.stderr
+    written = {p.name for p in (tmp_path / "folder").iterdir()}
+    assert written == {"report.html", "comparison.csv", "figures"}
+    assert len(list((tmp_path / "folder" / "figures").glob("*.png"))) == 4
 
 
 def test_sensitivity_ranks_the_dominant_parameter_first(tmp_path):

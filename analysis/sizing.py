@@ -1,0 +1,148 @@
+"""How much memory a run will take, estimated before anything is built, and the check
+that refuses a run or batch the machine cannot hold.
+
+The estimate is linear in what a run keeps: a fixed part (Python, numpy, pandas, Mesa,
+the map and its grid), the simulated residents (columns of a few bytes each, plus Mesa
+agents for staff and police), the needs of the whole horizon (drawn at build time, then
+one case record and one row of the case table each) and the hourly series. The
+coefficients were fitted to the peak resident memory (`/usr/bin/time -v`) of real runs
+of `run.py run` on the project's machine (Python 3.11, numpy 2.4, Mesa 3.3.1), and
+rounded up:
+
+=================  ======  ==========  ======  =============
+run                scale   days        needs   peak RSS (MB)
+=================  ======  ==========  ======  =============
+flat_2012          0.02    7           65      252
+flat_2012          0.05    365         8,996   279
+flat_2012          0.25    365         44,572  363
+flat_2012          1       7           3,476   300
+flat_2012          1       90          43,934  383
+flat_2012_surge    1       60          39,387  354
+flat_2012          1       365         177,551 541
+hierarchy_2011     1       365         185,435 547
+=================  ======  ==========  ======  =============
+
+The estimate is above every one of these (by 12 to 51 %): it is meant to refuse what
+cannot fit, not to predict to the megabyte.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from simulation.parameters import KINDS
+from simulation.scenario import ScenarioError
+
+#: Python with numpy, pandas, pyarrow and Mesa imported, the map and its grid (MB).
+BASE_MB = 280.0
+#: Per simulated resident: population columns, staff and police agents (MB).
+MB_PER_RESIDENT = 0.0003
+#: Per need of the horizon: drawn columns, the engine's case record, the case table (MB).
+MB_PER_NEED = 0.0025
+#: Per simulated day: the hourly series and the calendar (MB).
+MB_PER_DAY = 0.02
+#: Used when the machine does not say how much memory is available (no /proc/meminfo).
+DEFAULT_AVAILABLE_MB = 4096.0
+MEMINFO = Path("/proc/meminfo")
+
+
+def needs_per_resident_year(params: dict[str, Any]) -> float:
+    """Expected needs per simulated resident and year under a scenario's parameters.
+
+    Eligibility as in the model: elderly care for residents 60+, registration for
+    floating residents, welfare more often for vulnerable and special residents.
+    """
+    needs, pop = params["needs"], params["population"]
+    share = {"elderly_care": pop["elderly_share"],
+             "floating_registration": pop["floating_share"] * pop["urban_share"]}
+    weak = min(1.0, pop["vulnerable_share"] + pop["special_share"])
+    total = 0.0
+    for kind in KINDS:
+        rate = needs["rate_per_year"][kind] * share.get(kind, 1.0)
+        if kind == "welfare":
+            rate *= 1.0 + weak * max(0.0, needs["vulnerable_welfare_factor"] - 1.0)
+        total += rate
+    return total * needs["rate_multiplier"]
+
+
+def expected_needs(params: dict[str, Any], scale: float, days: int) -> float:
+    """Expected needs over the horizon, the surge included (before any prevention)."""
+    residents = max(1, round(params["population"]["residents"] * scale))
+    surge = params["surge"]
+    surge_days = max(0, min(days, surge["start_day"] + surge["days"]) - surge["start_day"])
+    extra = max(0.0, surge["multiplier"] - 1.0) * surge_days
+    return residents * needs_per_resident_year(params) * (days + extra) / 365.0
+
+
+def run_memory_mb(params: dict[str, Any], scale: float, days: int) -> float:
+    """Estimated peak memory of one run in one process, in MB (conservative)."""
+    residents = max(1, round(params["population"]["residents"] * scale))
+    return (BASE_MB + MB_PER_RESIDENT * residents
+            + MB_PER_NEED * expected_needs(params, scale, days) + MB_PER_DAY * days)
+
+
+def available_mb(meminfo: Path = MEMINFO) -> tuple[float, str]:
+    """Memory this machine has available now, in MB, and where the figure comes from."""
+    try:
+        for line in meminfo.read_text().splitlines():
+            if line.startswith("MemAvailable:"):
+                return int(line.split()[1]) / 1024.0, "available now (/proc/meminfo)"
+    except (OSError, ValueError, IndexError):
+        pass
+    return DEFAULT_AVAILABLE_MB, "assumed (the machine does not say)"
+
+
+def format_mb(mb: float) -> str:
+    """`1,234 MB` below 10 GB, `12.3 GB` above."""
+    return f"{mb:,.0f} MB" if mb < 10_000 else f"{mb / 1024:,.1f} GB"
+
+
+def memory_problem(per_run_mb: float, processes: int = 1,
+                   available: tuple[float, str] | None = None) -> str | None:
+    """Why a run (or `processes` runs at once) will not fit, or None if it will.
+
+    Args:
+        per_run_mb: the estimate of one run (`run_memory_mb`).
+        processes: runs held at once (worker processes of a batch).
+        available: (MB, source); default: `available_mb()`.
+    """
+    total = per_run_mb * max(1, processes)
+    limit, source = available or available_mb()
+    if total <= limit:
+        return None
+    each = f" ({processes} runs at once, {format_mb(per_run_mb)} each)" if processes > 1 \
+        else ""
+    return (f"needs about {format_mb(total)} of memory{each}, more than the "
+            f"{format_mb(limit)} {source}; shorten --days, lower --scale"
+            + (" or --workers" if processes > 1 else "") + ", or add --force")
+
+
+def workers_in_memory(workers: int, runs: int) -> int:
+    """Processes that each hold a run at once: a pool never starts more than runs."""
+    return max(1, min(workers, runs))
+
+
+
+def check_memory(params: list[dict[str, Any]], scale: float, days: int, processes: int = 1,
+                 force: bool = False) -> float:
+    """Refuse a run (or `processes` runs at once) that will not fit in memory.
+
+    Args:
+        params: the parameters of every scenario that will run (the largest counts).
+        scale, days: of every run.
+        processes: runs held at once.
+        force: only estimate, never refuse (`--force`).
+
+    Returns:
+        The estimate of one run, in MB.
+
+    Raises:
+        ScenarioError: naming --days/--scale, with the estimate, unless `force`.
+    """
+    per_run = max(run_memory_mb(p, scale, days) for p in params)
+    problem = None if force else memory_problem(per_run, processes)
+    if problem:
+        what = "this batch" if processes > 1 else "this run"
+        raise ScenarioError("command line", "--days/--scale", f"{what} {problem}")
+    return per_run
