@@ -26,8 +26,21 @@ from typing import Any
 
 from .parameters import META_KEYS, OFFICE_KINDS, SCHEMA, Param, defaults
 
+
+def _shipped_folder() -> Path:
+    """The folder of the `scenarios` package, wherever it is installed."""
+    try:
+        return Path(str(resources.files("scenarios")))
+    except ModuleNotFoundError:
+        raise ModuleNotFoundError(
+            "the package `scenarios` (the shipped scenario files) is not importable: "
+            "install this project (`pip install .`, or `pip install -e .` again: an "
+            "editable install made before `scenarios` was a package does not know it)",
+            name="scenarios") from None
+
+
 #: The folder of the shipped scenario files (package data of `scenarios`).
-SCENARIO_DIR = Path(str(resources.files("scenarios")))
+SCENARIO_DIR = _shipped_folder()
 #: A scenario file is a few kilobytes; anything larger is refused before it is parsed.
 MAX_FILE_BYTES = 1 << 20
 #: Tables and arrays nested deeper than this are refused (the schema is 3 deep).
