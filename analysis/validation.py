@@ -1,4 +1,5 @@
-"""The structural facts of MODEL.md section 6, checked on a built city, and map layers.
+"""The structural facts the city must reproduce (docs/ODD.md, "Patterns"), checked on a built
+city, and map layers.
 
 These are what the report shows next to the comparison: does the generated city
 reproduce the population, the number of communities and their balance, the staff and
