@@ -6,7 +6,11 @@ table (`response_time_min.median`, `load.office_utilisation`); the model reports
 its own unit (minutes, shares, yuan) and `factor` turns that into the unit shown (hours,
 per cent, million yuan). The report, the comparison, the command line's tables and the
 browser all read labels from here, so adding a figure is one line in `FIGURES`; code
-that shows a figure skips it where a run does not have it.
+that shows a figure skips it where a run does not have it. A live figure of the browser
+that means the same as a summary figure is shown under the summary figure's key
+(`response_time_min.median` for the median response so far, `cases.total` for the needs
+arisen so far); the hourly series' columns (`backlog`, `calls_waiting`, `open_needs`,
+`mean_trust`, `petitions`) are keys of their own.
 """
 
 from __future__ import annotations
@@ -213,6 +217,9 @@ _TABLE = (
        "Needs reported and not yet resolved at that hour.", "该时刻已上报但尚未解决的需求数。"),
     _f("calls_waiting", "Emergency calls waiting", "等待出警", "count", 1, True,
        "Emergency calls waiting for an officer at that hour.", "该时刻等待民警出警的紧急呼叫数。"),
+    _f("open_needs", "Open needs (reported or not)", "未结需求（含未上报）", "count", 1, True,
+       "Needs arisen and not yet resolved or given up, reported or not, at that hour.",
+       "该时刻已产生、尚未解决或放弃的需求数（含未上报）。"),
 )
 
 #: Every figure, by key.
