@@ -50,7 +50,7 @@ class BatchReport:
 
 def run_batch(design: Design, out_dir: Path, workers: int, scheduler: str | None,
               resume: bool, command: str, options: dict[str, Any],
-              stream: IO[str] = sys.stderr, force: bool = False) -> BatchReport:
+              stream: IO[str] | None = None, force: bool = False) -> BatchReport:
     """Run every point of `design` not yet finished in `out_dir`; write the dataset.
 
     Args:
@@ -60,7 +60,7 @@ def run_batch(design: Design, out_dir: Path, workers: int, scheduler: str | None
         scheduler: "local", a Dask scheduler address, or None.
         resume: finish the batch already in `out_dir`; failed runs are run again.
         command, options: the command line, for the manifest.
-        stream: where the progress bar goes.
+        stream: where the progress bar goes (default: stderr at the time of the call).
         force: run even if the memory estimate is above the memory available.
 
     Raises:
@@ -68,6 +68,7 @@ def run_batch(design: Design, out_dir: Path, workers: int, scheduler: str | None
             (on resume, the folder is left as it was).
         OutputError: the folder cannot be written.
     """
+    stream = stream if stream is not None else sys.stderr
     points = design.points()
     out_dir = out_dir.resolve()
     fresh = prepare_folder(out_dir, design, resume)

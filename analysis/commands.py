@@ -50,10 +50,7 @@ def compare_batch(batch_dir: Path, baseline: str | None, report: bool,
     baseline = check_baseline(batch_dir, baseline)
     out = out or batch_dir
     check_output_folder(out)
-    try:
-        table = compare_runs(load_batch(batch_dir), baseline)
-    except ValueError as exc:
-        raise ScenarioError(batch_dir, "--baseline", str(exc)) from None
+    table = compare_runs(load_batch(batch_dir), baseline)
     text = format_comparison(table, baseline)
     if report:
         path = make_report(batch_dir, baseline, lang, out)

@@ -8,6 +8,7 @@ import pandas as pd
 from analysis.labels import COMPARED, FIGURES, Figure, figure, present
 from analysis.stats import paired, unpaired
 from simulation.parameters import iter_params
+from simulation.scenario import ScenarioError
 
 __all__ = ["FIGURES", "compare_runs", "format_comparison", "sweep_columns", "verdict"]
 
@@ -40,13 +41,13 @@ def compare_runs(runs: pd.DataFrame, baseline: str,
         Values are in the figure's unit (hours, per cent, ...).
 
     Raises:
-        ValueError: if the baseline has no finished run.
+        ScenarioError: (a ValueError) if the baseline has no finished run.
     """
     ok = runs[runs["status"] == "ok"]
     if baseline not in set(ok["scenario"].astype(str)):
-        known = ", ".join(sorted(set(runs["scenario"])))
-        raise ValueError(f"baseline {baseline!r} has no finished runs in this batch "
-                         f"(scenarios: {known})")
+        known = ", ".join(sorted(set(runs["scenario"].astype(str))))
+        raise ScenarioError("--baseline", baseline, f"has no finished runs in this batch "
+                            f"(scenarios: {known})")
     sweeps = sweep_columns(runs)
     rows = []
     groups = ok.groupby(sweeps, dropna=False) if sweeps else [((), ok)]

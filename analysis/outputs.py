@@ -92,7 +92,9 @@ def check_output_folder(path: Path, option: str = "--out", may_exist: bool = Tru
         with tempfile.TemporaryFile(dir=probe):
             pass
     except OSError as exc:
-        raise OutputError(probe, exc.strerror or str(exc), exc.errno) from None
+        reason = exc.strerror or str(exc)
+        where = "" if probe == path else f" ({option}: nothing may be created in {probe})"
+        raise OutputError(path, reason + where, exc.errno) from None
 
 
 def check_output_file(path: Path, option: str = "--out") -> None:

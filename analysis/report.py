@@ -100,18 +100,23 @@ def _get(params: dict, dotted: str) -> Any:
     return node
 
 
-def scenarios_from_manifest(manifest: dict[str, Any]) -> dict[str, Scenario]:
+def scenarios_from_manifest(manifest: dict[str, Any],
+                            source: str | Path = dataset.MANIFEST) -> dict[str, Scenario]:
     """The batch's scenarios, with every parameter as they ran (validated).
 
+    Args:
+        manifest: a batch manifest.
+        source: the manifest's file, for messages.
+
     Raises:
-        ScenarioError: naming the manifest's scenario, if its parameters are damaged.
+        ScenarioError: naming the manifest and scenario, if its parameters are damaged.
     """
     out = {}
     for name, s in manifest["scenarios"].items():
         if not isinstance(s, dict):
-            raise ScenarioError(dataset.MANIFEST, f"scenarios.{name}", "damaged")
-        out[str(name)] = from_params(name, s.get("params"), f"{dataset.MANIFEST} "
-                                     f"(scenario {name})", str(s.get("file", "")),
+            raise ScenarioError(source, f"scenarios.{name}", "damaged")
+        out[str(name)] = from_params(name, s.get("params"), f"{source} (scenario {name})",
+                                     str(s.get("file", "")),
                                      s.get("title", ""), s.get("description", ""),
                                      s.get("chain", []))
     return out
@@ -201,8 +206,8 @@ def _draw(batch_dir: Path, manifest: dict[str, Any], table: pd.DataFrame, lang: 
             if column in frame:
                 frame[column] = frame[column].astype(str)
     seed, scale = int(design["base_seed"]), float(design["scale"])
-    layers = {name: map_layers(scn, seed, scale)[0]
-              for name, scn in scenarios_from_manifest(manifest).items()}
+    scenarios = scenarios_from_manifest(manifest, batch_dir / dataset.MANIFEST)
+    layers = {name: map_layers(scn, seed, scale)[0] for name, scn in scenarios.items()}
     paths = {}
     if not cases.empty:
         paths["responses"] = plots.response_distributions(cases, figdir / "response_by_kind",
@@ -219,7 +224,7 @@ def _draw(batch_dir: Path, manifest: dict[str, Any], table: pd.DataFrame, lang: 
 def _render(batch_dir: Path, manifest: dict[str, Any], table: pd.DataFrame, baseline: str,
             lang: str, images: list[dict[str, str]]) -> str:
     """The page: the template filled with the batch's data (escaped by Jinja2)."""
-    scenarios = scenarios_from_manifest(manifest)
+    scenarios = scenarios_from_manifest(manifest, batch_dir / dataset.MANIFEST)
     seed = int(manifest["design"]["base_seed"])
     checks = [(name, c) for name, scn in scenarios.items() for c in
               structural_checks(GovernanceModel(scn, seed=seed, scale=1.0, days=1))]

@@ -155,6 +155,11 @@ def write_run(result: RunResult, out_dir: Path) -> None:
                 os.rename(target, out_dir)
             except OSError as exc:
                 raise OutputError(out_dir, exc.strerror or str(exc), exc.errno) from None
+    except OutputError as exc:
+        if fresh:
+            shutil.rmtree(target, ignore_errors=True)
+        # name the file where the user will look for it, not the temporary folder
+        raise OutputError(out_dir / Path(exc.path).name, exc.reason, exc.errno) from None
     except BaseException:
         if fresh:
             shutil.rmtree(target, ignore_errors=True)

@@ -274,12 +274,29 @@ CASES = [
         ("manifest.json", "design")),
     Case("report manifest with hostile parameters", lambda c: ["report", c.batch] if
          _hostile_manifest(c) else [], 2, ("manifest.json", "structure.communities")),
+    Case("report: the baseline's runs all failed", lambda c: ["report", failed_baseline(c)],
+         2, ("--baseline", "no finished runs")),
+    Case("compare: the baseline's runs all failed", lambda c: ["compare", failed_baseline(c)],
+         2, ("--baseline", "no finished runs")),
     # ------------------------------------------------------------------ environment
     Case("run: disk full", lambda c: run_args("flat_2012", "--out", c.root / "out"), 1,
          ("disk is full",), patch=disk_full),
     Case("run: out of memory", lambda c: run_args("flat_2012", "--out", c.root / "out"), 1,
          ("out of memory",), patch=out_of_memory),
 ]
+
+
+def failed_baseline(ctx: Context) -> Path:
+    """A batch whose first scenario (the default baseline) cannot be built: 4,000
+    communities pass the schema but not the map, so each of its runs is a failed row."""
+    scenario = ctx.file("too_many.toml", "[structure]\ncommunities = 4000\n"
+                        "street_offices = 0\n")
+    out = ctx.root / "failed"
+    with contextlib.redirect_stderr(io.StringIO()), contextlib.redirect_stdout(io.StringIO()):
+        assert run.main(["batch", str(scenario), "flat_2012", "--days", "1", "--scale",
+                         "0.02", "--replications", "1", "--workers", "1", "--out",
+                         str(out)]) == 1
+    return out
 
 
 def _folder(path: Path) -> Path:
