@@ -33,7 +33,8 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 import run  # noqa: E402
-from simulation.randomness import SEED_MAX  # noqa: E402
+
+SEED_MAX = 2**63 - 1  # the largest seed of every command
 
 MESSAGE_LIMIT = 310  # "error: " and the message's 300 characters
 
