@@ -67,10 +67,11 @@ TEXT = {
     "sensitivity": ("Sensitivity ranking", "敏感性排序"),
 }
 ASSUMPTIONS = (
-    ("handoff_delay_h.community", "Hand-off delay from a community (working hours)"),
-    ("handoff_delay_h.street_office", "Hand-off delay from a street office (working hours)"),
+    ("decision.cycle_days.district", "Days between a district's sign-off meetings"),
+    ("decision.cycle_days.street_office", "Days between a street office's sign-off meetings"),
+    ("handoff.prepare_min", "Staff minutes to prepare one referral"),
+    ("tasks.volume_multiplier", "Volume of tasks from above (x)"),
     ("needs.report_base", "Chance to report a non-emergency need"),
-    ("needs.walkin_delay_mean_h", "Mean delay before walking in (h)"),
     ("hotline.share", "Share of reporters who call 12345 when it exists"),
     ("staff.community.caseworker", "Caseworkers per community"),
     ("needs.rate_per_year.welfare", "Welfare needs per resident-year"),

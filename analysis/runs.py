@@ -27,13 +27,14 @@ import pandas as pd
 import simulation
 from analysis.outputs import OutputError, make_folder, write_atomic
 from simulation import __version__
-from simulation.metrics import case_table, summary, timeseries_table
+from simulation.metrics import case_table, hop_table, summary, timeseries_table
 from simulation.model import GovernanceModel
 from simulation.scenario import Scenario
 
 #: The model's source folder: hashed into every manifest, wherever it is installed.
 MODEL_SOURCE = Path(simulation.__file__).resolve().parent
-OUTPUT_FILES = ("summary.json", "cases.parquet", "timeseries.parquet", "manifest.json")
+OUTPUT_FILES = ("summary.json", "cases.parquet", "hops.parquet", "timeseries.parquet",
+                "manifest.json")
 
 
 @dataclass
@@ -44,6 +45,7 @@ class RunResult:
     cases: pd.DataFrame
     timeseries: pd.DataFrame
     manifest: dict[str, Any]
+    hops: pd.DataFrame | None = None
 
 
 def code_version() -> dict[str, str]:
@@ -96,7 +98,8 @@ def run_point(scenario: Scenario, seed: int, scale: float, days: int,
     model.run(progress)
     t_run = time.perf_counter() - t0 - t_build
     cases = case_table(model)
-    figures = summary(model, cases)
+    hops = hop_table(model)
+    figures = summary(model, cases, hops)
     wall = time.perf_counter() - t0
     manifest = {
         "scenario": scenario.to_dict(),
@@ -115,11 +118,11 @@ def run_point(scenario: Scenario, seed: int, scale: float, days: int,
     }
     figures = {"scenario": scenario.name, "seed": seed, "scale": scale, "days": days,
                **figures}
-    return RunResult(figures, cases, timeseries_table(model), manifest)
+    return RunResult(figures, cases, timeseries_table(model), manifest, hops)
 
 
 def write_run(result: RunResult, out_dir: Path) -> None:
-    """Write the four result files into `out_dir`, each atomically.
+    """Write the result files (`OUTPUT_FILES`) into `out_dir`, each atomically.
 
     A new folder is filled under a temporary name and renamed into place, so a crash
     or a full disk leaves either no folder or a complete one; in an existing folder each
@@ -146,6 +149,9 @@ def write_run(result: RunResult, out_dir: Path) -> None:
     try:
         write_atomic(target / "cases.parquet",
                      lambda p: result.cases.to_parquet(p, index=False))
+        if result.hops is not None:
+            write_atomic(target / "hops.parquet",
+                         lambda p: result.hops.to_parquet(p, index=False))
         write_atomic(target / "timeseries.parquet",
                      lambda p: result.timeseries.to_parquet(p, index=False))
         write_atomic(target / "summary.json", dump(_finite(result.summary)))

@@ -66,9 +66,24 @@ def needs_per_resident_year(params: dict[str, Any]) -> float:
     return total * needs["rate_multiplier"]
 
 
+def growth_factor(params: dict[str, Any], days: int) -> float:
+    """How many times the day-0 population the city has at the end of the run (at least
+    1: a shrinking city is sized at its start)."""
+    growth = params.get("growth", {})
+    years = growth.get("years_before_start", 0.0) + days / 365.0
+    return max(1.0, (1.0 + growth.get("population_per_year", 0.0)) ** years)
+
+
+def residents_at_end(params: dict[str, Any], scale: float, days: int) -> int:
+    """Simulated residents at the end of the run, growth included."""
+    start = max(1, round(params["population"]["residents"] * scale))
+    return round(start * growth_factor(params, days))
+
+
 def expected_needs(params: dict[str, Any], scale: float, days: int) -> float:
-    """Expected needs over the horizon, the surge included (before any prevention)."""
-    residents = max(1, round(params["population"]["residents"] * scale))
+    """Expected needs over the horizon, surge and growth included (before any prevention);
+    the whole run is counted at its final population, which overestimates a growing city."""
+    residents = residents_at_end(params, scale, days)
     surge = params["surge"]
     surge_days = max(0, min(days, surge["start_day"] + surge["days"]) - surge["start_day"])
     extra = max(0.0, surge["multiplier"] - 1.0) * surge_days
@@ -77,7 +92,7 @@ def expected_needs(params: dict[str, Any], scale: float, days: int) -> float:
 
 def run_memory_mb(params: dict[str, Any], scale: float, days: int) -> float:
     """Estimated peak memory of one run in one process, in MB (conservative)."""
-    residents = max(1, round(params["population"]["residents"] * scale))
+    residents = residents_at_end(params, scale, days)
     return (BASE_MB + MB_PER_RESIDENT * residents
             + MB_PER_NEED * expected_needs(params, scale, days) + MB_PER_DAY * days)
 

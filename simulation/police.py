@@ -14,7 +14,7 @@ import numpy as np
 from .city import INDUSTRIAL, CityMap
 from .geometry import octile
 from .partition import allocate, bisect, central_cell
-from .structure import Structure, scaled
+from .structure import Structure
 
 ROLES = ("officer", "joint_defence", "governance", "jisco_patrol")
 OFFICER, JOINT_DEFENCE, GOVERNANCE, JISCO_PATROL = range(len(ROLES))
@@ -37,7 +37,7 @@ class PoliceForce:
         waiting: calls waiting for a free officer (case ids, oldest first).
     """
 
-    def __init__(self, city: CityMap, structure: Structure, params: dict, scale: float):
+    def __init__(self, city: CityMap, structure: Structure, params: dict):
         p = params["police"]
         h = city.height
         dens = city.density.ravel()
@@ -69,7 +69,7 @@ class PoliceForce:
         self.n_shifts = max(1, int(round(1.0 / p["on_duty_share"])))
         self.shift_min = 1440.0 / self.n_shifts
         # JISCO factory patrol teams: their own beat, the zone and the homes beside it
-        jisco = scaled(params["safe_cells"]["jisco_patrol_teams"], scale) \
+        jisco = params["safe_cells"]["jisco_patrol_teams"] \
             if params["safe_cells"]["enabled"] else 0
         zone = np.flatnonzero(city.land_use.ravel() == INDUSTRIAL)
         if jisco and len(zone):
@@ -82,9 +82,8 @@ class PoliceForce:
         else:
             jisco = 0
         bases, roles = [], []
-        for count, role in ((scaled(p["officers"], scale), OFFICER),
-                            (scaled(p["joint_defence"], scale), JOINT_DEFENCE),
-                            (scaled(p["governance_staff"], scale), GOVERNANCE)):
+        for count, role in ((p["officers"], OFFICER), (p["joint_defence"], JOINT_DEFENCE),
+                            (p["governance_staff"], GOVERNANCE)):
             if count == 0:
                 continue
             per_base = allocate(count, beat_pop[:n_bases],
@@ -111,6 +110,7 @@ class PoliceForce:
         self.waiting: deque[int] = deque()
         cell_m = city.cell_m
         self.drive_m_per_min = p["dispatch_speed_kmh"] * 1000 / 60
+        self.detour = params["access"]["detour_factor"]
         self.cell_m = cell_m
         self.height = h
 
@@ -130,4 +130,4 @@ class PoliceForce:
             return -1, 0.0
         d = octile(x[idx] - cell // self.height, y[idx] - cell % self.height)
         k = int(np.argmin(d))
-        return int(idx[k]), float(d[k]) * self.cell_m / self.drive_m_per_min
+        return int(idx[k]), float(d[k]) * self.cell_m * self.detour / self.drive_m_per_min

@@ -91,14 +91,22 @@ def test_validate_ok(run_py):
 
 
 def check_run_folder(out, seed: int, scale: float, days: int) -> None:
-    assert sorted(p.name for p in out.iterdir()) == ["cases.parquet", "manifest.json",
-                                                     "summary.json", "timeseries.parquet"]
+    assert sorted(p.name for p in out.iterdir()) == ["cases.parquet", "hops.parquet",
+                                                     "manifest.json", "summary.json",
+                                                     "timeseries.parquet"]
     s = json.loads((out / "summary.json").read_text())
     for key in ("response_time_min", "resolution_time_min"):
         assert set(s[key]) >= {"mean", "median", "p90"}
     for key in ("service_circle_coverage", "patrol_coverage_24h", "visit_coverage", "reach"):
         assert 0.0 <= s[key] <= 1.0
-    assert set(s["cases"]) >= {"total", "resolved", "in_progress", "unreached"}
+    assert set(s["cases"]) >= {"total", "resolved", "in_progress", "gave_up", "unreached"}
+    for key in ("acknowledged_time_min", "resolved_within_deadline", "repeat_contacts",
+                "tasks", "response_parts_by_level_min"):
+        assert key in s
+    assert set(s["tasks"]) >= {"issued", "done", "overdue"}
+    assert 0 < s["load"]["utilisation"]["community"]["all"] < 1
+    assert set(s["response_parts_min"]) == {"reporting_delay", "routing_delay", "queue_wait",
+                                            "travel"}
     assert set(s["by_kind"]) == {"welfare", "public_order", "dispute", "elderly_care",
                                  "floating_registration", "facility_complaint"}
     assert s["by_community"]
@@ -109,11 +117,16 @@ def check_run_folder(out, seed: int, scale: float, days: int) -> None:
     assert m["code"]["source_sha256"] and m["wall_time_s"]["total"] > 0
     cases = pd.read_parquet(out / "cases.parquet")
     assert len(cases) == s["cases"]["total"]
+    hops = pd.read_parquet(out / "hops.parquet")
+    assert list(hops.columns[:7]) == ["case", "unit", "level", "arrived_min", "started_min",
+                                      "done_min", "outcome"]
+    assert set(hops["outcome"].astype(str)) <= {"resolved", "referred", "misrouted", "failed",
+                                                "gave_up", "open"}
     ts = pd.read_parquet(out / "timeseries.parquet")
-    assert len(ts) == days * 24
+    assert len(ts) == days * 24 + 1 and ts["hour"].iloc[-1] == days * 24  # hour 0 to the end
 
 
-def test_run_writes_four_files_with_keys(tmp_path, run_py):
+def test_run_writes_its_files_with_keys(tmp_path, run_py):
     out = tmp_path / "run"
     r = run_py("run", "flat_2012", "--days", "3", "--scale", "0.05", "--seed", "2",
                "--out", out)

@@ -158,8 +158,8 @@ class MapRenderer:
         self._squares(img, r, c, 3, STATION)
         self._squares(img, r, c, 1, SERVICE_POINT)
         # open needs, by waiting time
-        e = model.engine
-        n = int(e.next_onset)
+        e = model.engine.cases
+        n = int(model.engine.next_onset)
         if n:
             onset = np.asarray(e.onset[:n], float)
             open_ = ~np.isfinite(np.asarray(e.resolved[:n], float)) & \

@@ -24,7 +24,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from simulation.engine import TIMESERIES_COLUMNS
+from simulation.metrics import current_figures, service_circle_coverage, timeseries_table
 from simulation.model import GovernanceModel
 from simulation.parameters import Param, iter_params
 from simulation.scenario import Scenario, ScenarioError, available, load
@@ -151,65 +151,24 @@ def _quantiles(values: np.ndarray) -> tuple[float | None, float | None]:
     return float(med), float(p90)
 
 
-def petitions_of(model: GovernanceModel) -> int | None:
-    """Petitions so far, if the model counts them (None otherwise)."""
-    n = getattr(model.engine, "petitions", None)
-    if isinstance(n, int | np.integer):
-        return int(n)
-    times = getattr(model.engine, "petition", None)
-    if isinstance(times, list):
-        arr = np.asarray(times, float)
-        return int(np.isfinite(arr).sum())
-    return None
-
-
 class FigureCache:
-    """Per-model figures that never change during a run (service-circle coverage)."""
+    """Kept for the page's interface; every figure now comes from the model."""
 
     def __init__(self, model: GovernanceModel):
-        res, st = model.residents, model.structure
-        circle = model.params["access"]["service_circle_min"]
-        self.service_circle_coverage = float((st.walk_min[res.home] <= circle).mean())
+        self.service_circle_coverage = service_circle_coverage(model)
 
 
 def live_figures(model: GovernanceModel, cache: FigureCache) -> dict[str, Any]:
-    """The run's figures so far, from the needs that have arisen up to the model's clock.
-
-    Unlike `metrics.summary` (which counts every need drawn for the horizon), this looks
-    only at needs with onset before now, so it can be shown while the run goes on.
-    """
-    e, t = model.engine, model.time_min
-    n = int(e.next_onset)
-    onset = np.asarray(e.onset[:n], float)
-    first = np.asarray(e.first_response[:n], float)
-    resolved = np.asarray(e.resolved[:n], float)
-    gave_up = np.asarray(e.gave_up[:n], float)
-    resp = (first - onset)[np.isfinite(first)] / 60.0
-    med, p90 = _quantiles(resp)
-    reported = int(np.isfinite(np.asarray(e.reported[:n], float)).sum())
-    n_resolved = int(np.isfinite(resolved).sum())
-    n_unreached = int(np.isfinite(gave_up).sum())
-    visit = model.visits.coverage()
-    trust = model.residents.trust
-    return {
-        "time_min": float(t),
-        "day": int(t // 1440) + 1 if t < model.days * 1440 else model.days,
-        "hour": int((t % 1440) // 60) if t < model.days * 1440 else 24,
-        "response_median_h": med,
-        "response_p90_h": p90,
-        "service_circle_coverage": cache.service_circle_coverage,
-        "patrol_coverage_24h": float(e.patrol_coverage(t)) if t > 0 else None,
-        "visit_coverage": None if visit is None or math.isnan(visit) else float(visit),
-        "backlog": reported - n_resolved,
-        "open_needs": n - n_resolved - n_unreached,
-        "reach": reported / n if n else None,
-        "petitions": petitions_of(model),
-        "mean_trust": float(trust.mean()) if len(trust) else None,
-        "needs_arisen": n,
-        "resolved": n_resolved,
-        "unreached": n_unreached,
-        "calls_waiting": len(model.police.waiting),
-    }
+    """The run's figures so far: `simulation.metrics.current_figures`, with the page's
+    clock fields."""
+    t = model.time_min
+    f = current_figures(model)
+    return {**f,
+            "time_min": float(t),
+            "day": int(t // 1440) + 1 if t < model.days * 1440 else model.days,
+            "hour": int((t % 1440) // 60) if t < model.days * 1440 else 24,
+            "open_needs": f["needs_arisen"] - f["resolved"] - f["gave_up"],
+            "unreached": f["gave_up"]}
 
 
 def format_kpi(key: str, value: Any) -> str:
@@ -370,10 +329,9 @@ class Run:
         return df
 
     def timeseries_frame(self) -> pd.DataFrame:
-        """The engine's own hourly series (`engine.TIMESERIES_COLUMNS`)."""
+        """The model's hourly series (its DataCollector)."""
         with self.lock:
-            rows = list(self.model.engine.timeseries) if self.model else []
-        return pd.DataFrame(rows, columns=list(TIMESERIES_COLUMNS))
+            return timeseries_table(self.model) if self.model else pd.DataFrame()
 
     def description(self) -> dict[str, Any]:
         return {"scenario": self.scenario_name, "seed": self.seed, "scale": self.scale,
