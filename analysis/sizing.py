@@ -2,27 +2,30 @@
 that refuses a run or batch the machine cannot hold.
 
 The estimate is linear in what a run keeps: a fixed part (Python, numpy, pandas, Mesa,
-the map and its grid), the simulated residents (columns of a few bytes each, plus Mesa
-agents for staff and police), the needs of the whole horizon (drawn at build time, then
-one case record and one row of the case table each) and the hourly series. The
-coefficients were fitted to the peak resident memory (`/usr/bin/time -v`) of real runs
-of `run.py run` on the project's machine (Python 3.11, numpy 2.4, Mesa 3.3.1), and
-rounded up:
+the map and its grid, the offices and their staff), the simulated residents (columns of
+a few bytes each), the needs of the whole horizon (drawn at build time, then one case
+record, its hops and a row of the case table each) and the hourly series. The model
+keeps the full city's load at any `--scale` (each sampled resident carries 1/scale of
+the needs), so the needs do not shrink with the scale. The coefficients were fitted to
+the peak resident memory (`/usr/bin/time -v`) of real runs of `run.py run` on the
+project's machine (Python 3.11, numpy 2.4, Mesa 3.3.1), and rounded up:
 
-=================  ======  ==========  ======  =============
-run                scale   days        needs   peak RSS (MB)
-=================  ======  ==========  ======  =============
-flat_2012          0.02    7           65      252
-flat_2012          0.05    365         8,996   279
-flat_2012          0.25    365         44,572  363
-flat_2012          1       7           3,476   300
-flat_2012          1       90          43,934  383
-flat_2012_surge    1       60          39,387  354
-flat_2012          1       365         177,551 541
-hierarchy_2011     1       365         185,435 547
-=================  ======  ==========  ======  =============
+=================  ======  ====  =======  =============  ==========
+run                scale   days  needs    peak RSS (MB)  estimate
+=================  ======  ====  =======  =============  ==========
+flat_2012          0.02    7     3,481    275            298
+flat_2012          1       7     3,465    304            366
+flat_2012          1       30    14,713   352            420
+flat_2012          1       90    43,906   474            559
+hierarchy_2011     1       90    45,849   474            559
+flat_2012_surge    1       60    39,370   449            537
+flat_2012_grown    1       90    47,098   483            580
+flat_2012          0.25    365   177,715  917            1,148
+flat_2012          1       365   177,501  948            1,200
+hierarchy_2011     1       365   185,435  927            1,200
+=================  ======  ====  =======  =============  ==========
 
-The estimate is above every one of these (by 12 to 51 %): it is meant to refuse what
+The estimate is above every one of these (by 8 to 30 %): it is meant to refuse what
 cannot fit, not to predict to the megabyte.
 """
 
@@ -34,14 +37,16 @@ from typing import Any
 from simulation.parameters import KINDS
 from simulation.scenario import ScenarioError
 
-#: Python with numpy, pandas, pyarrow and Mesa imported, the map and its grid (MB).
+#: Python with numpy, pandas, pyarrow and Mesa imported, the map, its grid, the offices
+#: and their staff (MB).
 BASE_MB = 280.0
-#: Per simulated resident: population columns, staff and police agents (MB).
+#: Per simulated resident: population columns and their daily state (MB).
 MB_PER_RESIDENT = 0.0003
-#: Per need of the horizon: drawn columns, the engine's case record, the case table (MB).
-MB_PER_NEED = 0.0025
-#: Per simulated day: the hourly series and the calendar (MB).
-MB_PER_DAY = 0.02
+#: Per need of the horizon: drawn columns, the case record and its hops, the case and hop
+#: tables (MB).
+MB_PER_NEED = 0.0045
+#: Per simulated day: the hourly series, the calendar, tasks from above (MB).
+MB_PER_DAY = 0.05
 #: Used when the machine does not say how much memory is available (no /proc/meminfo).
 DEFAULT_AVAILABLE_MB = 4096.0
 MEMINFO = Path("/proc/meminfo")
@@ -81,9 +86,14 @@ def residents_at_end(params: dict[str, Any], scale: float, days: int) -> int:
 
 
 def expected_needs(params: dict[str, Any], scale: float, days: int) -> float:
-    """Expected needs over the horizon, surge and growth included (before any prevention);
-    the whole run is counted at its final population, which overestimates a growing city."""
-    residents = residents_at_end(params, scale, days)
+    """Expected needs over the horizon, surge and growth included (before any prevention).
+
+    The whole city's: the model gives each of the `scale` sampled residents 1/scale of
+    the needs, so `scale` does not change the count (kept as an argument for the day it
+    does). The whole run is counted at its final population, which overestimates a
+    growing city.
+    """
+    residents = residents_at_end(params, 1.0, days)
     surge = params["surge"]
     surge_days = max(0, min(days, surge["start_day"] + surge["days"]) - surge["start_day"])
     extra = max(0.0, surge["multiplier"] - 1.0) * surge_days
@@ -129,8 +139,9 @@ def memory_problem(per_run_mb: float, processes: int = 1,
     each = f" ({processes} runs at once, {format_mb(per_run_mb)} each)" if processes > 1 \
         else ""
     return (f"needs about {format_mb(total)} of memory{each}, more than the "
-            f"{format_mb(limit)} {source}; shorten --days, lower --scale"
-            + (" or --workers" if processes > 1 else "") + ", or add --force")
+            f"{format_mb(limit)} {source}; shorten --days (the needs of the whole horizon "
+            "are drawn at the start)" + (", use fewer --workers" if processes > 1 else "")
+            + ", or add --force")
 
 
 def workers_in_memory(workers: int, runs: int) -> int:
@@ -153,11 +164,11 @@ def check_memory(params: list[dict[str, Any]], scale: float, days: int, processe
         The estimate of one run, in MB.
 
     Raises:
-        ScenarioError: naming --days/--scale, with the estimate, unless `force`.
+        ScenarioError: naming --days, with the estimate, unless `force`.
     """
     per_run = max(run_memory_mb(p, scale, days) for p in params)
     problem = None if force else memory_problem(per_run, processes)
     if problem:
         what = "this batch" if processes > 1 else "this run"
-        raise ScenarioError("command line", "--days/--scale", f"{what} {problem}")
+        raise ScenarioError("command line", "--days", f"{what} {problem}")
     return per_run
