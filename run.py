@@ -24,7 +24,6 @@ import sys
 import textwrap
 from pathlib import Path
 
-from analysis.argtypes import SMALL_SCALE
 from analysis.backends import BackendError
 from analysis.batch_cli import add_batch_parser
 from analysis.commands import HEADLINE, add_compare_parsers, cmd_headline
@@ -149,10 +148,6 @@ def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     func = getattr(args, "func", cmd_main)
-    scale = getattr(args, "scale", None)
-    if scale is not None and scale < SMALL_SCALE:
-        print(f"warning: --scale {scale:g} simulates a handful of residents; the figures "
-              f"are noise below --scale {SMALL_SCALE:g}", file=sys.stderr)
     try:
         return func(args)
     except BAD_INPUT as exc:

@@ -31,9 +31,11 @@ cannot fit, not to predict to the megabyte.
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import Any
 
+from analysis.argtypes import SMALL_SCALE
 from simulation.parameters import KINDS
 from simulation.scenario import ScenarioError
 
@@ -160,12 +162,26 @@ def check_memory(params: list[dict[str, Any]], scale: float, days: int, processe
         processes: runs held at once.
         force: only estimate, never refuse (`--force`).
 
+    A scale so small that not one resident is sampled is refused even with `force`: the
+    model would simulate one resident carrying 1/scale of the needs and visits, far more
+    than the whole city's. Below `SMALL_SCALE` a warning goes to stderr.
+
     Returns:
         The estimate of one run, in MB.
 
     Raises:
-        ScenarioError: naming --days, with the estimate, unless `force`.
+        ScenarioError: naming --scale when no resident would be sampled; naming --days,
+            with the estimate, unless `force`.
     """
+    for p in params:
+        population = p["population"]["residents"]
+        if population * scale < 0.5:
+            raise ScenarioError("command line", "--scale", f"{scale:g} samples no resident "
+                                f"of {population:,} (at least {1 / population:.2g} is needed "
+                                "to sample one; 1e-4 or more for figures that mean anything)")
+    if scale < SMALL_SCALE:
+        print(f"warning: --scale {scale:g} simulates a handful of residents; the figures "
+              f"are noise below --scale {SMALL_SCALE:g}", file=sys.stderr)
     per_run = max(run_memory_mb(p, scale, days) for p in params)
     problem = None if force else memory_problem(per_run, processes)
     if problem:

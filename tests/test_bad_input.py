@@ -189,6 +189,10 @@ CASES = [
          "--days", "100000", "--out", c.root / "cmp"], 2, ("--days: this batch needs about",)),
     Case("sensitivity --days 100000", lambda c: sens_args("--param", "hotline.share=0:1",
          "--days", "100000", "--scale", "1"), 2, ("--days: this run needs about",)),
+    Case("run --scale 1e-9 (no resident sampled)", lambda c: run_args("flat_2012", "--scale",
+         "1e-9"), 2, ("--scale: 1e-09 samples no resident",)),
+    Case("batch --scale 1e-9", lambda c: batch_args("--scale", "1e-9"), 2,
+         ("--scale: 1e-09 samples no resident",)),
     Case("run --scale nan", lambda c: ["run", "flat_2012", "--scale", "nan"], 2,
          ("--scale",)),
     Case("run --days abc", lambda c: ["run", "flat_2012", "--days", "abc"], 2, ("--days",)),
@@ -422,9 +426,9 @@ def test_scenarios_lists_an_invalid_file_in_one_line(tmp_path, monkeypatch, run_
 
 
 def test_tiny_scale_warns_and_runs(tmp_path, run_py):
-    r = run_py("run", "flat_2012", "--days", "1", "--scale", "1e-9", "--out", tmp_path / "o")
+    r = run_py("run", "flat_2012", "--days", "1", "--scale", "2e-5", "--out", tmp_path / "o")
     assert r.returncode == 0
-    assert r.stderr.startswith("warning: --scale 1e-09") and "noise" in r.stderr
+    assert r.stderr.startswith("warning: --scale 2e-05") and "noise" in r.stderr
     assert (tmp_path / "o" / "summary.json").is_file()
 
 
