@@ -110,12 +110,12 @@ def _write_file(path: Path, write: Callable[[Path], None]) -> None:
         raise
 
 
-def write_run(result: RunResult, out_dir: Path) -> None:
-    """Write the four result files into `out_dir`, each atomically.
+def write_folder(out_dir: Path, writers: dict[str, Callable[[Path], None]]) -> None:
+    """Write the files `writers` names into `out_dir`, each atomically.
 
-    A new folder is filled under a temporary name and renamed into place, so a crash
-    leaves either no folder or a complete one; in an existing folder each file is
-    replaced atomically.
+    Each writer is called with a temporary path and fills it. A new folder is filled under
+    a temporary name and renamed into place, so a crash leaves either no folder or a
+    complete one; in an existing folder each file is replaced atomically.
     """
     out_dir = Path(out_dir)
     fresh = not out_dir.exists()
@@ -124,16 +124,9 @@ def write_run(result: RunResult, out_dir: Path) -> None:
         out_dir.parent.mkdir(parents=True, exist_ok=True)
         target = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.", dir=out_dir.parent))
         os.chmod(target, 0o777 & ~_umask())
-
-    def dump(obj):
-        return lambda p: p.write_text(json.dumps(obj, indent=2, default=_json_default) + "\n")
-
     try:
-        _write_file(target / "cases.parquet", lambda p: result.cases.to_parquet(p, index=False))
-        _write_file(target / "timeseries.parquet",
-                    lambda p: result.timeseries.to_parquet(p, index=False))
-        _write_file(target / "summary.json", dump(result.summary))
-        _write_file(target / "manifest.json", dump(result.manifest))
+        for name, write in writers.items():
+            _write_file(target / name, write)
         if fresh:
             os.rename(target, out_dir)
     except BaseException:
@@ -142,6 +135,20 @@ def write_run(result: RunResult, out_dir: Path) -> None:
                 f.unlink()
             target.rmdir()
         raise
+
+
+def write_run(result: RunResult, out_dir: Path) -> None:
+    """Write the four result files into `out_dir`, atomically (see `write_folder`)."""
+
+    def dump(obj):
+        return lambda p: p.write_text(json.dumps(obj, indent=2, default=_json_default) + "\n")
+
+    write_folder(out_dir, {
+        "cases.parquet": lambda p: result.cases.to_parquet(p, index=False),
+        "timeseries.parquet": lambda p: result.timeseries.to_parquet(p, index=False),
+        "summary.json": dump(result.summary),
+        "manifest.json": dump(result.manifest),
+    })
 
 
 def _json_default(obj):
