@@ -9,6 +9,7 @@
     python run.py compare BATCH_DIR | SCENARIO SCENARIO... [--baseline S]
     python run.py report BATCH_DIR [--lang en|zh|both]
     python run.py sensitivity SCENARIO --param KEY=LOW:HIGH ... [--method morris|sobol]
+    python run.py siting SCENARIO [--points N] [--objective coverage|access|both]
 
 Exit codes: 0 success, 2 bad input (scenario file or command-line value), 1 other errors.
 """
@@ -26,6 +27,7 @@ from analysis.batch import add_batch_parser
 from analysis.commands import HEADLINE, add_compare_parsers, cmd_headline
 from analysis.runs import ROOT, run_point, write_run
 from analysis.sensitivity import add_sensitivity_parser
+from analysis.siting import add_siting_parser
 from analysis.tables import format_summaries
 from simulation.scenario import ScenarioError, available, load
 from ui.cli import add_ui_parser
@@ -168,6 +170,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_batch_parser(sub)
     add_compare_parsers(sub)
     add_sensitivity_parser(sub)
+    add_siting_parser(sub)
     add_ui_parser(sub)
     return parser
 
