@@ -31,6 +31,7 @@ import math
 import re
 import tempfile
 import time
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -305,13 +306,21 @@ def solve(demand: Demand, blocks: Blocks, walk: Walk, objective: str, p: int,
     MCLP: demand at cells, within `walk.circle_min` of a candidate site. p-median: demand
     at block centroids. CBC stops at `time_limit_s`; the best solution found is kept.
     """
-    import pulp
-    from spopt.locate import MCLP, PMedian
     if objective not in OBJECTIVES:
         raise ValueError(f"objective must be one of {OBJECTIVES}, got {objective!r}")
     if not 1 <= p <= len(blocks):
         raise ValueError(f"p must be in 1..{len(blocks)} (the candidate sites), got {p}")
     t0 = time.perf_counter()
+    with warnings.catch_warnings():
+        # PuLP 3.3 warns that spopt's `LpVariable(...)` and PULP_CBC_CMD go in PuLP 4.0;
+        # both are pinned (pyproject.toml), so the warnings say nothing about this run
+        warnings.simplefilter("ignore", DeprecationWarning)
+        return _solve(demand, blocks, walk, objective, p, time_limit_s, t0)
+
+
+def _solve(demand, blocks, walk, objective, p, time_limit_s, t0) -> Solution:
+    import pulp
+    from spopt.locate import MCLP, PMedian
     if objective == "coverage":
         cost = minutes_to(demand.xs, demand.ys, blocks.site, demand.height, walk)
         weight = demand.weight
