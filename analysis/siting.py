@@ -582,6 +582,11 @@ def sites_table(result: SitingResult):
     return pd.DataFrame(rows)
 
 
+def pct(value: float) -> str:
+    """A percentage to one decimal, or two where one would round a shortfall up to 100."""
+    return f"{value:.1f}" if value >= 100 or round(value, 1) < 100 else f"{value:.2f}"
+
+
 NUMBER_WORDS = {1: "one", 2: "two", 3: "three", 4: "four", 5: "five", 6: "six", 7: "seven",
                 8: "eight", 9: "nine", 10: "ten"}
 
@@ -603,7 +608,7 @@ def findings(result: SitingResult, rows) -> list[str]:
         head = (f"{s.label.capitalize()}, {s.p} sites, for {result.demands[s.demand].label}: "
                 f"mean walk "
                 f"{own['mean_min']:.1f} min, 90th percentile {own['p90_min']:.1f} min, "
-                f"{own['covered_pct']:.1f} % within {circle}.")
+                f"{pct(own['covered_pct'])} % within {circle}.")
         parts = [head]
         better = acc is not None and acc["mean_min"] < own["mean_min"] - 0.005
         if acc is not None and np.isfinite(acc["mean_min"]):
@@ -611,10 +616,10 @@ def findings(result: SitingResult, rows) -> list[str]:
             parts.append(f"The optimal {n} sites for access would {verb} mean access from "
                          f"{own['mean_min']:.2f} to {acc['mean_min']:.2f} minutes (90th "
                          f"percentile {own['p90_min']:.1f} to {acc['p90_min']:.1f}; within "
-                         f"{circle} {own['covered_pct']:.1f} % to {acc['covered_pct']:.1f} %).")
+                         f"{circle} {pct(own['covered_pct'])} % to {pct(acc['covered_pct'])} %).")
         if cov is not None and np.isfinite(cov["covered_pct"]):
             parts.append(f"The optimal {n} sites for coverage would reach "
-                         f"{cov['covered_pct']:.1f} % within {circle}.")
+                         f"{pct(cov['covered_pct'])} % within {circle}.")
         out.append(" ".join(parts))
         best = result.optimum("access", s.demand, s.p)
         if s.name == "street_offices" and best is not None and len(best.sites):

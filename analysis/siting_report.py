@@ -17,7 +17,7 @@ import pandas as pd  # noqa: E402
 from matplotlib.colors import LogNorm  # noqa: E402
 from matplotlib.lines import Line2D  # noqa: E402
 
-from analysis.siting import SitingResult, entries, nearest  # noqa: E402
+from analysis.siting import SitingResult, entries, nearest, pct  # noqa: E402
 
 #: marker, colour and size of each kind of set on the map
 STYLE = {"structure": ("s", "black", 34), "coverage": ("^", "#1f5fbf", 46),
@@ -34,7 +34,9 @@ def _cell(value, key: str) -> str:
         return f"{int(value):,}"
     if key in ("mean_min", "blocks_mean_min"):
         return f"{value:.2f}"
-    if key in ("covered_pct", "p90_min", "max_min", "blocks_covered_pct"):
+    if key in ("covered_pct", "blocks_covered_pct"):
+        return pct(value)
+    if key in ("p90_min", "max_min"):
         return f"{value:.1f}"
     if key in ("err_mean", "err_cov"):
         return f"{value:+.2f}"
