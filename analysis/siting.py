@@ -43,6 +43,8 @@ from simulation.geometry import travel_min
 # seconds to import, which every other `run.py` command would pay.
 
 OBJECTIVES = ("coverage", "access")
+DEMAND_ORDER = ("urban", "city")  # urban residents, all residents
+KIND_ORDER = {"structure": 0, "coverage": 1, "access": 2}
 #: readable names of the two optima, by objective
 OPTIMUM_LABEL = {"coverage": "best coverage (MCLP)", "access": "best access (p-median)"}
 DEFAULT_BLOCK = 3
@@ -431,12 +433,14 @@ class SitingResult:
         return None
 
 
-def counts_to_solve(sets: list[SiteSet], points: list[int] | None) -> dict[str, list[int]]:
+def counts_to_solve(sets: list[SiteSet], points: list[int] | None,
+                    demands: tuple[str, ...] = DEMAND_ORDER) -> dict[str, list[int]]:
     """Site counts to solve for each demand: each set's own count, or `points` for every
-    demand that a set of the structure uses."""
+    demand that a set of the structure uses; only the demands named in `demands`."""
     out: dict[str, set[int]] = {}
     for s in sets:
-        out.setdefault(s.demand, set()).update(points or [s.p])
+        if s.demand in demands:
+            out.setdefault(s.demand, set()).update(points or [s.p])
     return {d: sorted(ps) for d, ps in out.items()}
 
 
@@ -455,7 +459,8 @@ def check_points(counts: dict[str, list[int]], demands: dict[str, Demand],
 
 def run_siting(model, seed: int, points: list[int] | None = None,
                objectives: tuple[str, ...] = OBJECTIVES, block: int = DEFAULT_BLOCK,
-               time_limit_s: float = DEFAULT_TIME_LIMIT_S, log=None) -> SitingResult:
+               time_limit_s: float = DEFAULT_TIME_LIMIT_S, log=None,
+               demands: tuple[str, ...] = DEMAND_ORDER) -> SitingResult:
     """Solve the location problems on a built model's map and compare its structure.
 
     Args:
@@ -467,14 +472,16 @@ def run_siting(model, seed: int, points: list[int] | None = None,
         block: side of the aggregation blocks in cells (1 = no aggregation).
         time_limit_s: CBC's time limit for each solve.
         log: called with a line of progress, or None.
+        demands: which demands to compare: "urban" and/or "city" (all residents).
 
     Raises:
         ScenarioError: if a count in `points` exceeds the candidate sites.
     """
     walk = Walk.of(model)
+    wanted = demands
     demands = demands_of(model.city)
-    sets = structure_sets(model.structure)
-    counts = counts_to_solve(sets, points)
+    sets = [s for s in structure_sets(model.structure) if s.demand in wanted]
+    counts = counts_to_solve(sets, points, wanted)
     blocks = {d: aggregate(demands[d], block) for d in counts}
     check_points(counts, demands, blocks)
     solutions = []
@@ -493,10 +500,6 @@ def run_siting(model, seed: int, points: list[int] | None = None,
     names = {u.id: u.name for u in units}
     return SitingResult(model.scenario.name, model.scenario.title, seed, block, time_limit_s,
                         walk, model.city, names, demands, blocks, sets, solutions)
-
-
-KIND_ORDER = {"structure": 0, "coverage": 1, "access": 2}
-DEMAND_ORDER = ("urban", "city")
 
 
 def entries(result: SitingResult) -> list[tuple[str, str, str, int, np.ndarray, object]]:
@@ -683,6 +686,9 @@ def add_siting_parser(sub) -> None:
                    "default: each of the structure's own counts)")
     p.add_argument("--objective", choices=("coverage", "access", "both"), default="both",
                    help="MCLP (coverage), p-median (access) or both (default)")
+    p.add_argument("--demand", choices=("urban", "all", "both"), default="both",
+                   help="compare for urban residents (communities, street offices), all "
+                   "residents (every walk-in service point) or both (default)")
     p.add_argument("--seed", type=seed_value, default=1, help="seed of the map (1)")
     p.add_argument("--time-limit", default=str(DEFAULT_TIME_LIMIT_S), metavar="SECONDS",
                    help=f"CBC's time limit per problem ({DEFAULT_TIME_LIMIT_S:g})")
@@ -710,6 +716,7 @@ def cmd_siting(args) -> int:
     scenario = load(args.scenario)
     spec = "own" if points is None else "p" + "-".join(map(str, points))
     obj = "" if args.objective == "both" else f"_{args.objective}"
+    obj += "" if args.demand == "both" else f"_{args.demand}"
     out = Path(args.out) if args.out else ROOT / "results" / (
         f"siting_{scenario.name}_seed{args.seed}_{spec}{obj}_block{block}")
     if out.exists() and not out.is_dir():
@@ -719,7 +726,8 @@ def cmd_siting(args) -> int:
     def log(line: str) -> None:
         print(line, file=sys.stderr, flush=True)
 
-    result = run_siting(model, args.seed, points, objectives, block, time_limit, log)
+    wanted = {"urban": ("urban",), "all": ("city",), "both": DEMAND_ORDER}[args.demand]
+    result = run_siting(model, args.seed, points, objectives, block, time_limit, log, wanted)
     rows = rows_table(result)
     sites = sites_table(result)
     said = findings(result, rows)
@@ -729,7 +737,7 @@ def cmd_siting(args) -> int:
     page = siting_report.html_report(result, rows, said, png, command)
     manifest = {"command": command, "scenario": scenario.name, "scenario_sha256":
                 scenario.digest, "seed": args.seed, "points": points,
-                "objectives": list(objectives), "block_cells": block,
+                "objectives": list(objectives), "demand": args.demand, "block_cells": block,
                 "time_limit_s": time_limit, "code": code_version()}
     write_folder(out, {
         "siting.csv": lambda p: rows.to_csv(p, index=False),
