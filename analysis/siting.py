@@ -234,7 +234,8 @@ def cbc(time_limit_s: float, log_path: Path):
 
 def _gap(log: str) -> float | None:
     found = re.search(r"^Gap:\s+([-+\d.eE]+)", log, re.MULTILINE)
-    return float(found.group(1)) if found else None
+    # CBC minimises; for a maximisation (MCLP) it prints the gap with a minus sign
+    return abs(float(found.group(1))) if found else None
 
 
 def _solver_name(log: str) -> str:

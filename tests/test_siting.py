@@ -158,12 +158,13 @@ def test_optimum_no_worse_than_the_structure(toy_result):
 def test_command_writes_its_files_and_answers_the_question(tmp_path):
     scn = toy_scenario(tmp_path)
     out = tmp_path / "out"
-    r = cli("siting", scn, "--points", "2", "--out", str(out))
+    r = cli("siting", scn, "--points", "2", "--demand", "urban", "--out", str(out))
     assert r.returncode == 0, r.stderr
     assert sorted(p.name for p in out.iterdir()) == [
         "manifest.json", "sites.csv", "siting.csv", "siting.html", "siting.png"]
     assert "Where should the two street offices have gone?" in r.stdout
     rows = pd.read_csv(out / "siting.csv")
+    assert set(rows["demand"]) == {"urban"}  # --demand urban: no problem for all residents
     offices = rows[(rows["set"] == "street offices (units with power)")]
     best = rows[(rows["kind"] == "access optimum") & (rows["demand"] == "urban")]
     assert len(offices) == 1 and len(best) == 1 and int(best["p"].iloc[0]) == 2
@@ -196,3 +197,17 @@ def test_bad_input_exit_2_nothing_written(tmp_path, args, needle):
     assert len(r.stderr.strip().splitlines()) == 1, r.stderr
     assert "Traceback" not in r.stderr
     assert sorted(p.name for p in tmp_path.iterdir()) == ["toy_city.toml"]
+
+
+def test_cbc_gap_read_from_its_log_as_a_positive_share():
+    from analysis.siting import _gap
+    log = "Result - Stopped on time limit\nObjective value:   -986344\nGap:   -0.01\n"
+    assert _gap(log) == pytest.approx(0.01)
+    assert _gap("Result - Optimal solution found\n") is None
+
+
+def test_a_shortfall_is_never_printed_as_100_percent():
+    from analysis.siting import pct
+    assert pct(99.96) == "99.96"
+    assert pct(100.0) == "100.0"
+    assert pct(27.47) == "27.5"
