@@ -100,24 +100,53 @@ def test_every_label_has_chinese():
     assert i18n.tr("no.such.key") == "no.such.key"
 
 
+def _batch_folder(folder, rows=(("a", 1.0), ("a", 2.0), ("b", 5.0))):
+    (folder / "runs").mkdir(parents=True)
+    for i, (sc, v) in enumerate(rows):
+        pd.DataFrame([{"run_id": str(i), "scenario": sc, "replication": i, "status": "ok",
+                       "reach": v / 10, "response_time_min.median": v}]).to_parquet(
+            folder / "runs" / f"run-{i}.parquet")
+    return folder
+
+
 def test_batch_folders_outside_the_roots_are_refused(tmp_path, monkeypatch):
     monkeypatch.delenv(batch.ROOTS_ENV, raising=False)
-    with pytest.raises(batch.BatchFolderError, match="outside"):
-        batch.check_folder(str(tmp_path))
-    with pytest.raises(batch.BatchFolderError, match="outside"):
-        batch.check_folder("../../etc")
+    _batch_folder(tmp_path / "b")
+    for text in (str(tmp_path / "b"), "../../etc", "/etc", "docs", ".", "simulation"):
+        with pytest.raises(batch.BatchFolderError, match="outside") as err:
+            batch.check_folder(text)
+        assert str(tmp_path) not in str(err.value) and str(ROOT) not in str(err.value)
+    assert [r.name for r in batch.allowed_roots()] == ["results", "scenarios"]
     with pytest.raises(batch.BatchFolderError, match="not a batch folder"):
-        batch.check_folder("docs")
+        batch.check_folder("scenarios")
+
+
+def test_batch_symlinks_leading_outside_are_refused(tmp_path, monkeypatch):
+    outside = _batch_folder(tmp_path / "outside")
+    root = tmp_path / "root"
+    root.mkdir()
+    monkeypatch.setenv(batch.ROOTS_ENV, str(root))
+    (root / "link").symlink_to(outside, target_is_directory=True)  # a folder link
+    with pytest.raises(batch.BatchFolderError, match="link that leads outside") as err:
+        batch.check_folder(str(root / "link"))
+    assert str(tmp_path) not in str(err.value)
+    inner = _batch_folder(root / "inner", rows=(("a", 1.0),))  # a file link inside
+    (inner / "runs" / "run-9.parquet").symlink_to(outside / "runs" / "run-0.parquet")
+    with pytest.raises(batch.BatchFolderError, match="links to files outside") as err:
+        batch.check_folder(str(inner))
+    assert "runs/run-9.parquet" in str(err.value) and str(tmp_path) not in str(err.value)
+    (inner / "runs" / "run-9.parquet").unlink()
+    ok = _batch_folder(root / "ok", rows=(("a", 1.0),))
+    (root / "alias").symlink_to(ok, target_is_directory=True)  # a link that stays inside
+    assert batch.check_folder(str(root / "alias")) == ok.resolve()
+    names = [name for name, _ in batch.find_batch_folders()]
+    assert all(not n.startswith("/") for n in names)
+    assert batch.display_name(inner) == "root/inner"
 
 
 def test_batch_folder_of_run_rows_loads(tmp_path, monkeypatch):
     monkeypatch.setenv(batch.ROOTS_ENV, str(tmp_path))
-    folder = tmp_path / "b"
-    (folder / "runs").mkdir(parents=True)
-    for i, (sc, v) in enumerate([("a", 1.0), ("a", 2.0), ("b", 5.0)]):
-        pd.DataFrame([{"run_id": str(i), "scenario": sc, "replication": i, "status": "ok",
-                       "reach": v / 10, "response_time_min.median": v}]).to_parquet(
-            folder / "runs" / f"run-{i}.parquet")
+    folder = _batch_folder(tmp_path / "b")
     path = batch.check_folder(str(folder))
     df, how = batch.load_folder(path)
     assert len(df) == 3 and how == "runs/*.parquet"  # no manifest: read defensively
