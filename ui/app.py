@@ -41,10 +41,10 @@ def Page():
                                                 days=DEFAULT_DAYS), [])
     solara.Title(tr("title", lang.value))
     solara.Style(CSS)
-    with solara.Column(style={"padding": "8px 16px"}):
-        with solara.Row(style={"align-items": "center", "flex-wrap": "wrap"}):
+    with solara.Column(style={"padding": "4px 14px", "gap": "4px"}):
+        with solara.Row(style={"align-items": "center", "flex-wrap": "wrap", "gap": "6px"}):
             solara.HTML(tag="h2", unsafe_innerHTML=html.escape(tr("title", lang.value)),
-                        classes=["page-title"], style="margin: 0 16px 0 0; font-size: 1.3em")
+                        classes=["page-title"], style="margin: 0 12px 0 0")
             with solara.ToggleButtonsSingle(value=view, classes=["view-switch"]):
                 solara.Button(tr("view.single", lang.value), value="single",
                               classes=["view-btn-single"])

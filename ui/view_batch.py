@@ -6,11 +6,40 @@ import html
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import solara
 
 from ui import batch as batchmod
-from ui.charts import batch_png, comparison_png
 from ui.i18n import tr
+from ui.labels import batch_column
+from ui.scenario_text import scenario_text
+
+
+def _plots():
+    from ui import batch_plots  # matplotlib: imported when a batch is opened
+
+    return batch_plots
+
+
+def labelled(table: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """`table` with figure columns in display units (hours, %) and labelled in `lang`;
+    scenario names shown by their titles."""
+    out = table.copy()
+    names = {}
+    for c in out.columns:
+        label, factor = batch_column(c, lang)
+        if factor != 1 and pd.api.types.is_numeric_dtype(out[c]):
+            out[c] = out[c] * factor
+        names[c] = label
+    if "scenario" in out.columns:
+        out["scenario"] = [scenario_text(str(s)).title_in(lang) for s in out["scenario"]]
+    return out.rename(columns=names)
+
+
+def _unit(unit: str, lang: str) -> str:
+    if lang != "zh":
+        return unit
+    return {"h": "小时", "count": "件", "million CNY": "百万元"}.get(unit, unit)
 
 
 def _comparison_html(table, lang: str) -> str:
@@ -23,9 +52,10 @@ def _comparison_html(table, lang: str) -> str:
         verdict = str(r["verdict"])
         cls = {"better": "better-B", "worse": "worse"}.get(verdict, "")
         extra = "".join(f"<td>{html.escape(str(r[c]))}</td>" for c in sweeps)
-        rows.append(f"<tr><td>{html.escape(str(r['scenario']))}</td>{extra}"
+        title = scenario_text(str(r["scenario"])).title_in(lang)
+        rows.append(f"<tr><td>{html.escape(title)}</td>{extra}"
                     f"<td>{html.escape(batchmod.figure_label(r['figure'], lang))} "
-                    f"({html.escape(str(r['unit']))})</td>"
+                    f"({html.escape(_unit(str(r['unit']), lang))})</td>"
                     f'<td class="n">{r["baseline"]:.2f}</td><td class="n">{r["value"]:.2f}</td>'
                     f'<td class="n">{r["diff"]:+.2f}{ci}</td>'
                     f'<td class="{cls}">{html.escape(tr("verdict." + verdict, lang))}</td></tr>')
@@ -48,7 +78,7 @@ def BatchResults(path: Path, df, how: str, lang: str):
                                  if baseline.value else (None, "no scenarios"),
                                  [baseline.value, id(df)])
     forest = solara.use_memo(
-        lambda: comparison_png(table, lang, lambda c: batchmod.figure_label(c, lang))
+        lambda: _plots().comparison_png(table, lang, lambda c: batchmod.figure_label(c, lang))
         if table is not None and len(table) else b"", [baseline.value, id(df), lang])
 
     solara.Markdown(f"**{html.escape(batchmod.display_name(path))}** · "
@@ -68,18 +98,21 @@ def BatchResults(path: Path, df, how: str, lang: str):
         solara.Info(f"{tr('batch.nocompare', lang)}: {why}", dense=True)
     solara.Markdown(f"**{tr('batch.table', lang)}**")
     solara.HTML(tag="div", classes=["cgs-table", "batch-table"],
-                unsafe_innerHTML=batchmod.per_scenario(path, df).to_html(
-                    index=False, float_format="{:,.3f}".format, na_rep="—"))
+                unsafe_innerHTML=labelled(batchmod.per_scenario(path, df), lang).to_html(
+                    index=False, float_format="{:,.2f}".format, na_rep="—"))
     if cols:
-        solara.v.Select(label=tr("batch.metric", lang), items=cols,
+        items = [{"text": batch_column(c, lang)[0], "value": c} for c in cols]
+        solara.v.Select(label=tr("batch.metric", lang), items=items,
                         v_model=metric.value or cols[0], on_v_model=metric.set, dense=True,
                         style_="max-width: 480px")
-        solara.Image(batch_png(ok, metric.value or cols[0], groups), format="png")
+        solara.Image(_plots().batch_png(ok, metric.value or cols[0], groups,
+                                         batch_column(metric.value or cols[0], lang)),
+                     format="png")
     with solara.Details(summary=tr("batch.all", lang), expand=False):
         show = [c for c in ("run_id", *groups, "replication", "seed", "status")
                 if c in df.columns] + [c for c in cols[:10] if c not in groups]
         solara.HTML(tag="div", classes=["cgs-table"],
-                    unsafe_innerHTML=df[show].to_html(index=False, na_rep="—",
+                    unsafe_innerHTML=labelled(df[show], lang).to_html(index=False, na_rep="—",
                                                       float_format="{:,.3f}".format))
 
 

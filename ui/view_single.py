@@ -1,49 +1,74 @@
-"""The one-run view: scenario, play controls and levers beside the map, figures and
-charts of one run."""
+"""The one-run view: scenario (by title, with its description), play controls and levers
+on the left; the clock and the clickable map in the middle; the figures (or the selected
+community's), and the charts beside the map, on the right."""
 
 from __future__ import annotations
 
+import time
 from types import SimpleNamespace
 from typing import Any
 
 import solara
 
-from ui.charts import timeline_html
-from ui.i18n import tr
-from ui.player import Player, safe_call, use_player
-from ui.state import (
-    Run,
-)
-from ui.widgets import (
+from .charts import timeline_html
+from .i18n import tr
+from .map_view import CommunityPanel, LayerPicker, Legend, MapView
+from .player import Player, safe_call, use_player
+from .state import Run
+from .widgets import (
     Clock,
     KpiTable,
-    LayerToggles,
-    Legend,
     LeverPanel,
-    MapImage,
     PlayControls,
     RunSettings,
-    ScenarioSelect,
-    _file_stem,
+    ScaleNote,
+    ScenarioPicker,
 )
 
+CHART_EVERY_S = 1.0  # while playing, the charts are redrawn at most this often
 
-def _overrides(run: Run, edits: dict[str, Any], name: str) -> dict[str, Any]:
+
+def overrides_of(run: Run, edits: dict[str, Any], name: str) -> dict[str, Any]:
     """The levers in `edits` that differ from scenario `name`'s own values."""
     base = run.lever_values(name)
     return {k: v for k, v in edits.items() if k in base and base[k] != v}
 
 
-def _single_handlers(run: Run, player: Player, edits, seed, scale, days, error):
+def chart_key(player: Player) -> Any:
+    """Changes on every frame while paused, at most once a `CHART_EVERY_S` while playing."""
+    frame = player.frame.value
+    if player.playing.value:
+        return ("t", int(time.monotonic() / CHART_EVERY_S), player.builds.value)
+    return ("f", frame)
+
+
+def lever_errors_with(run_error_key: str | None, run_error: str | None,
+                      typed: dict[str, str]) -> dict[str, str]:
+    """Errors to show on levers: those typed, and the rebuild's (on the lever it names)."""
+    out = dict(typed)
+    if run_error_key and run_error and run_error_key not in out:
+        out[run_error_key] = run_error.split(": ", 1)[-1] if run_error.startswith(
+            "levers in the page") else run_error
+    return out
+
+
+def _single_handlers(run: Run, player: Player, edits, seed, scale, days, error, lever_errors):
     """Handlers of the one-run view, made once per session (their props stay equal, so
     the controls are not redrawn on every frame)."""
 
     def set_lever(key, value):
         edits.set({**edits.value, key: value})
 
+    def set_error(key, message):
+        errs = {k: v for k, v in lever_errors.value.items() if k != key}
+        lever_errors.set({**errs, key: message} if message else errs)
+
     def reset():
         player.playing.set(False)
-        ok = run.build(run.scenario_name, _overrides(run, edits.value, run.scenario_name),
+        if lever_errors.value:
+            error.set(tr("levers.fix", "en") + " " + ", ".join(lever_errors.value))
+            return
+        ok = run.build(run.scenario_name, overrides_of(run, edits.value, run.scenario_name),
                        seed=seed.value, scale=scale.value, days=days.value)
         error.set(None if ok else run.error)
         player.redraw(finished=run.finished, rebuilt=True)
@@ -53,6 +78,7 @@ def _single_handlers(run: Run, player: Player, edits, seed, scale, days, error):
         ok = run.build(name, {}, seed=seed.value, scale=scale.value, days=days.value)
         if ok:
             edits.set(run.lever_values(name))
+            lever_errors.set({})
         error.set(None if ok else run.error)
         player.redraw(finished=run.finished, rebuilt=True)
 
@@ -60,43 +86,53 @@ def _single_handlers(run: Run, player: Player, edits, seed, scale, days, error):
         safe_call(lambda: run.step(1), error)
         player.redraw(finished=run.finished)
 
-    return SimpleNamespace(set_lever=set_lever, reset=reset, pick_scenario=pick_scenario,
-                           step=step)
+    def run_to(day: int):
+        player.playing.set(False)
+        safe_call(lambda: run.run_to_day(day), error)
+        player.redraw(finished=run.finished)
+
+    return SimpleNamespace(set_lever=set_lever, set_error=set_error, reset=reset,
+                           pick_scenario=pick_scenario, step=step, run_to=run_to)
 
 
 @solara.component
-def Exports(run: Run, lang: str, layers: frozenset, stem: str):
-    with solara.Row(style={"flex-wrap": "wrap"}):
+def Exports(run: Run, lang: str, layer: str, selected: int | None, stem: str):
+    with solara.Row(style={"flex-wrap": "wrap"}, classes=["exports"]):
         solara.FileDownload(run.figures_csv, filename=f"figures_{stem}.csv",
                             label=tr("export.figures", lang))
         solara.FileDownload(run.history_csv, filename=f"timeseries_{stem}.csv",
                             label=tr("export.history", lang))
-        solara.FileDownload(lambda: run.map_png(layers, zoom=2), filename=f"map_{stem}.png",
-                            label=tr("export.map", lang), mime_type="image/png")
+        solara.FileDownload(lambda: run.map_png(layer, selected, zoom=2),
+                            filename=f"map_{stem}.png", label=tr("export.map", lang),
+                            mime_type="image/png")
 
 
 @solara.component
-def SingleLive(run: Run, lang: str, player: Player, layers: solara.Reactive):
-    """Clock, map, figures, exports and charts: redrawn on every frame."""
+def LiveMap(run: Run, lang: str, player: Player, layer: str, selected: solara.Reactive):
     frame = player.frame.value
     solara.use_effect(player.drawn.set, [frame])
-    layer_set = frozenset(layers.value)
-    map_png = solara.use_memo(lambda: run.map_png(layer_set),
-                              [frame, layer_set, run.build_count])
-    chart = timeline_html([(run.scenario_name, run.history_frame())], lang, run.days)
     Clock(*run.clock(), run.days, run.model is not None and run.finished, lang)
-    with solara.Row(style={"flex-wrap": "wrap", "align-items": "flex-start"}):
-        with solara.Column(style={"flex": "1 1 560px", "max-width": "760px"}):
-            MapImage(map_png)
-            LayerToggles(layers, lang)
-            Legend(lang, layers.value)
-        with solara.Column(style={"flex": "1 1 300px"}):
-            solara.Markdown(f"**{tr('figures', lang)}**")
-            KpiTable(run.figures(), lang)
-            solara.Markdown(f"**{tr('export', lang)}**")
-            Exports(run, lang, layer_set, _file_stem(run))
-    solara.Markdown(f"**{tr('charts', lang)}**")
-    solara.HTML(tag="div", unsafe_innerHTML=chart, classes=["charts"])
+    MapView(run, frame, layer, selected, lang, display_px=460)
+
+
+@solara.component
+def LiveFigures(run: Run, lang: str, player: Player, selected: solara.Reactive):
+    frame = player.frame.value
+    if selected.value is not None:
+        CommunityPanel(run, frame, selected, lang)
+    else:
+        CommunityPanel(run, frame, selected, lang)  # the hint
+        solara.HTML(tag="div", unsafe_innerHTML=f"<b>{tr('figures', lang)}</b>")
+        KpiTable(run.figures(), lang, run.scale)
+
+
+@solara.component
+def LiveCharts(run: Run, lang: str, player: Player):
+    key = chart_key(player)
+    html_ = solara.use_memo(
+        lambda: timeline_html([(run.scenario_name, run.chart_series())], lang, run.days),
+        [key, lang, run.build_count])
+    solara.HTML(tag="div", unsafe_innerHTML=html_, classes=["charts"])
 
 
 @solara.component
@@ -104,32 +140,52 @@ def SingleRunView(run: Run, lang: str):
     error = solara.use_reactive(None)
     solara.use_memo(run.ensure_built, [])
     player = use_player(run.step, lambda: run.finished, run)
-    layers = solara.use_reactive([])
+    layer = solara.use_reactive("")
+    selected = solara.use_reactive(None)
     # what the controls show; applied to the run on Reset
     edits = solara.use_reactive(run.lever_values() | dict(run.overrides))
+    lever_errors = solara.use_reactive({})
     seed = solara.use_reactive(run.seed)
     scale = solara.use_reactive(run.scale)
     days = solara.use_reactive(run.days)
-    h = solara.use_memo(lambda: _single_handlers(run, player, edits, seed, scale, days, error),
-                        [])
+    h = solara.use_memo(lambda: _single_handlers(run, player, edits, seed, scale, days, error,
+                                                 lever_errors), [])
     playing = player.playing.value
     _ = player.builds.value  # redraw the controls when the run was rebuilt
     pending = run.model is not None and (
-        _overrides(run, edits.value, run.scenario_name) != run.overrides
+        overrides_of(run, edits.value, run.scenario_name) != run.overrides
         or (seed.value, scale.value, days.value) != (run.seed, run.scale, run.days))
+    shown_errors = lever_errors_with(run.error_key, error.value and run.error,
+                                     lever_errors.value)
 
-    with solara.Columns([1, 3], classes=["view-single"]):
-        with solara.Column(classes=["controls"]):
-            ScenarioSelect(run.scenario_name, h.pick_scenario, lang, disabled=playing)
-            PlayControls(player, h.step, h.reset, lang)
-            if pending:
-                solara.Info(tr("pending", lang), dense=True, classes=["pending-note"])
+    with solara.Row(classes=["view-single"], style={"align-items": "flex-start",
+                                                     "flex-wrap": "wrap", "gap": "12px"}):
+        with solara.Column(classes=["controls"], style={"width": "330px"}):
+            ScenarioPicker(run.scenario_name, h.pick_scenario, lang, disabled=playing)
+            ScaleNote(run.scale, lang)
+            PlayControls(player, h.step, h.reset, lang, on_run_to=h.run_to, days=run.days)
             if error.value or run.error:
                 with solara.Div(classes=["run-error"]):
                     solara.Error(f"{tr('error.scenario', lang)}: {error.value or run.error} "
-                                 f"{tr('error.kept', lang) if run.model else ''}")
-            solara.Markdown(f"**{tr('levers', lang)}**")
-            RunSettings(seed, scale, days, lang, disabled=playing)
-            LeverPanel(edits.value, h.set_lever, lang, disabled=playing)
-        with solara.Column():
-            SingleLive(run, lang, player, layers)
+                                 f"{tr('error.kept', lang) if run.model else ''}", dense=True)
+            with solara.Div(classes=["lever-box"]):
+                RunSettings(seed, scale, days, lang, disabled=playing, errors=lever_errors)
+                LeverPanel(edits.value, h.set_lever, lang, shown_errors, h.set_error,
+                           disabled=playing)
+            if pending:  # right under the levers, with its own Reset button
+                with solara.Row(classes=["pending-note"], style={"align-items": "center"}):
+                    solara.Info(tr("pending", lang), dense=True)
+                    solara.Button(tr("reset", lang), icon_name="mdi-restart",
+                                  on_click=h.reset, color="primary",
+                                  classes=["btn-reset-levers"])
+        with solara.Column(classes=["map-column"], style={"width": "470px"}):
+            LiveMap(run, lang, player, layer.value, selected)
+            LayerPicker(layer, lang)
+            Legend(lang, layer.value)
+        with solara.Column(classes=["figures-column"], style={"flex": "1 1 520px",
+                                                              "max-width": "560px"}):
+            LiveFigures(run, lang, player, selected)
+            LiveCharts(run, lang, player)
+            day, _ = run.clock()
+            Exports(run, lang, layer.value, selected.value,
+                    f"{run.scenario_name}_seed{run.seed}_day{day}")

@@ -1,4 +1,9 @@
-"""The workshop view: two runs on one seed, side by side, with their difference."""
+"""The workshop view: two runs on one seed, side by side, laid out so that a room sees
+the answer first. Above the fold (1400x900, and 1280x720 on a projector): the play
+controls, the two scenarios by their titles, one plain-language verdict per headline
+figure, and the difference panel between the two maps. Below: each side's levers and
+community panel, the legend, the charts and the facilitator's tools (save and load a
+setup, handout)."""
 
 from __future__ import annotations
 
@@ -6,46 +11,52 @@ import html
 from types import SimpleNamespace
 from typing import Any
 
-import numpy as np
 import solara
 
-from ui.charts import timeline_html
-from ui.i18n import tr
-from ui.player import Player, safe_call, use_player
-from ui.state import (
-    Workshop,
-    format_kpi,
-    png_bytes,
-    scenario_label,
-)
-from ui.view_single import _overrides
-from ui.widgets import (
-    Clock,
-    KpiTable,
-    LayerToggles,
-    Legend,
-    LeverPanel,
-    MapImage,
-    PlayControls,
-    RunSettings,
-    ScenarioSelect,
-)
+from .charts import timeline_html
+from .figures import format_delta, format_with_unit, verdicts
+from .i18n import tr
+from .labels import FIGURES
+from .map_view import CommunityPanel, LayerPicker, Legend, MapView
+from .player import Player, safe_call, use_player
+from .scenario_text import scenario_text
+from .state import Workshop
+from .view_single import chart_key, lever_errors_with, overrides_of
+from .widgets import Clock, LeverPanel, PlayControls, RunSettings, ScaleNote, ScenarioPicker
+from .workshop_tools import WorkshopTools
+
+MAP_PX = 320
 
 
 @solara.component
 def SideControls(ws: Workshop, side: int, lang: str, disabled: bool, player: Player):
-    """Scenario and levers of one side; Apply rebuilds it and catches up with the clock."""
+    """Scenario (title and description) and levers of one side; Apply rebuilds it and
+    catches up with the shared clock."""
     run = ws.sides[side]
     tag = "ab"[side]
     error = solara.use_reactive(None)
     edits = solara.use_reactive(run.lever_values() | dict(run.overrides))
-    name = solara.use_reactive(run.scenario_name)
+    lever_errors = solara.use_reactive({})
+    _ = player.builds.value  # redraw when a side was rebuilt (also by a loaded setup)
+    seen = solara.use_reactive((run.build_count, run.scenario_name))
+    if seen.value[1] != run.scenario_name or seen.value[0] != run.build_count:
+        # rebuilt from elsewhere (a loaded setup): show what it holds
+        seen.set((run.build_count, run.scenario_name))
+        edits.set(run.lever_values() | dict(run.overrides))
 
     def set_lever(key, value):
         edits.set({**edits.value, key: value})
 
+    def set_error(key, message):
+        errs = {k: v for k, v in lever_errors.value.items() if k != key}
+        lever_errors.set({**errs, key: message} if message else errs)
+
     def apply():
-        ok = ws.apply(side, run.scenario_name, _overrides(run, edits.value, run.scenario_name))
+        if lever_errors.value:
+            error.set(tr("levers.fix", lang) + " " + ", ".join(lever_errors.value))
+            return
+        ok = ws.apply(side, run.scenario_name, overrides_of(run, edits.value,
+                                                             run.scenario_name))
         error.set(None if ok else run.error)
         player.redraw(finished=ws.finished, rebuilt=True)
 
@@ -53,120 +64,134 @@ def SideControls(ws: Workshop, side: int, lang: str, disabled: bool, player: Pla
         ok = ws.apply(side, new_name, {})
         if ok:
             edits.set(run.lever_values(new_name))
-            name.set(new_name)
+            lever_errors.set({})
         error.set(None if ok else run.error)
         player.redraw(finished=ws.finished, rebuilt=True)
 
-    _ = player.builds.value  # redraw when a side was rebuilt
-    pending = _overrides(run, edits.value, run.scenario_name) != run.overrides
-    with solara.Column(classes=[f"side-controls-{tag}"]):
-        solara.Markdown(f"### {tr('side.' + tag, lang)}")
-        ScenarioSelect(name.value, pick, lang, css_class=f"scenario-select-{tag}",
-                       disabled=disabled)
+    pending = overrides_of(run, edits.value, run.scenario_name) != run.overrides
+    shown = lever_errors_with(run.error_key, error.value and run.error, lever_errors.value)
+    with solara.Column(classes=[f"side-controls-{tag}", "side-controls"],
+                       style={"flex": "1 1 480px", "gap": "0"}):
+        with solara.Row(style={"align-items": "center", "gap": "8px"}):
+            solara.HTML(tag="span", unsafe_innerHTML=html.escape(tr("side." + tag, lang)),
+                        classes=[f"side-tag side-tag-{tag}"])
+            with solara.Div(style={"flex": "1"}):
+                ScenarioPicker(run.scenario_name, pick, lang,
+                               css_class=f"scenario-select-{tag}", disabled=disabled)
         with solara.Details(summary=tr("levers", lang), expand=False):
             with solara.Div(classes=[f"levers-{tag}"]):
-                LeverPanel(edits.value, set_lever, lang, disabled=disabled)
+                LeverPanel(edits.value, set_lever, lang, shown, set_error, disabled=disabled)
                 solara.Button(tr("apply", lang), on_click=apply, disabled=disabled,
                               classes=[f"btn-apply-{tag}"], color="primary", outlined=True)
         if pending:
-            solara.Info(tr("pending.side", lang), dense=True)
+            with solara.Row(classes=[f"pending-{tag}"], style={"align-items": "center"}):
+                solara.Info(tr("pending.side", lang), dense=True)
+                solara.Button(tr("apply", lang), on_click=apply, color="primary",
+                              classes=[f"btn-apply-{tag}-note"])
         if error.value:
             with solara.Div(classes=[f"run-error-{tag}"]):
                 solara.Error(f"{tr('error.scenario', lang)}: {error.value} "
-                             f"{tr('error.kept', lang)}")
+                             f"{tr('error.kept', lang)}", dense=True)
 
 
-@solara.component
-def DiffPanel(rows: list[dict[str, Any]], lang: str):
-    html_rows = []
+def diff_html(rows: list[dict[str, Any]], lang: str, scale: float) -> str:
+    """The difference table: every figure for A and B, B − A (shares in pp), which side
+    is better; each row carries the figure's definition on hover."""
+    out = []
+    names = {"A": tr("side.a", lang), "B": tr("side.b", lang), "same": tr("diff.same", lang)}
     for r in rows:
         key = r["key"]
         if key == "petitions" and r["a"] is None and r["b"] is None:
             continue
+        lab = FIGURES[key]
         better = r["better"]
-        label = {"A": tr("side.a", lang), "B": tr("side.b", lang),
-                 "same": tr("diff.same", lang)}.get(better, tr("diff.none", lang))
-        delta = r["delta"]
-        if delta is None:
-            dtext = "—"
-        else:
-            dtext = ("+" if delta > 0 else "−" if delta < 0 else "") + format_kpi(key, abs(delta))
+        mark = " *" if scale < 1 and lab.scale_dependent else ""
+        tip = html.escape(lab.definition(lang), quote=True)
         ca = "better-A" if better == "A" else ""
         cb = "better-B" if better == "B" else ""
-        html_rows.append(
-            f'<tr data-kpi="{key}" data-better="{better or ""}">'
-            f'<td>{html.escape(tr("kpi." + key, lang))}</td>'
-            f'<td class="n {ca}">{format_kpi(key, r["a"])}</td>'
-            f'<td class="n {cb}">{format_kpi(key, r["b"])}</td>'
-            f'<td class="n">{dtext}</td><td class="better">{html.escape(label)}</td></tr>')
-    head = (f"<tr><th>{html.escape(tr('diff.metric', lang))}</th>"
-            f"<th>{html.escape(tr('side.a', lang))}</th>"
-            f"<th>{html.escape(tr('side.b', lang))}</th>"
-            f"<th>{html.escape(tr('diff.delta', lang))}</th>"
-            f"<th>{html.escape(tr('diff.better', lang))}</th></tr>")
-    solara.Markdown(f"**{tr('difference', lang)}**")
-    solara.HTML(tag="div", classes=["diff-panel"],
-                unsafe_innerHTML=f'<table class="cgs-diff">{head}{"".join(html_rows)}</table>')
+        out.append(
+            f'<tr data-kpi="{key}" data-better="{better or ""}" title="{tip}">'
+            f'<td class="k">{html.escape(lab.label(lang))}{mark} '
+            f'<span class="help" title="{tip}">?</span></td>'
+            f'<td class="n {ca}">{html.escape(format_with_unit(key, r["a"], lang))}</td>'
+            f'<td class="n {cb}">{html.escape(format_with_unit(key, r["b"], lang))}</td>'
+            f'<td class="n">{html.escape(format_delta(key, r["delta"], lang))}</td>'
+            f'<td class="better">{html.escape(names.get(better, "—"))}</td></tr>')
+    head = "".join(f"<th>{html.escape(tr(k, lang))}</th>" for k in
+                   ("diff.metric", "side.a", "side.b", "diff.delta", "diff.better"))
+    return f'<table class="cgs-diff"><tr>{head}</tr>{"".join(out)}</table>'
 
 
-def _both_maps_png(ws: Workshop, layers: frozenset) -> bytes:
-    imgs = [i for i in (r.map_rgb(layers) for r in ws.sides) if i is not None]
-    imgs = [np.repeat(np.repeat(i, 2, axis=0), 2, axis=1) for i in imgs]
-    if not imgs:
-        return b""
-    h = max(i.shape[0] for i in imgs)
-    gap = np.full((h, 8, 3), 255, np.uint8)
-    padded = [np.pad(i, ((0, h - i.shape[0]), (0, 0), (0, 0)), constant_values=255)
-              for i in imgs]
-    parts = [padded[0]]
-    for img in padded[1:]:
-        parts += [gap, img]
-    return png_bytes(np.concatenate(parts, axis=1))
+def verdict_html(ws: Workshop, rows: list[dict[str, Any]], lang: str) -> str:
+    names = (scenario_text(ws.a.scenario_name).short_in(lang),
+             scenario_text(ws.b.scenario_name).short_in(lang))
+    items = []
+    for key, side, text in verdicts(rows, names, lang):
+        tip = html.escape(FIGURES[key].definition(lang), quote=True)
+        items.append(f'<li data-kpi="{key}" data-better="{side}" title="{tip}" '
+                     f'class="side-{side.lower()}">{html.escape(text)}</li>')
+    if not items:
+        items.append(f"<li>{html.escape(tr('verdict.wait', lang))}</li>")
+    return f'<ul class="cgs-verdicts">{"".join(items)}</ul>'
 
 
 @solara.component
-def WorkshopLive(ws: Workshop, lang: str, player: Player, layers: solara.Reactive):
-    """Both sides' clocks, maps and figures, the difference and the charts."""
+def WorkshopFirstScreen(ws: Workshop, lang: str, player: Player, layer: str,
+                        selected: tuple[solara.Reactive, solara.Reactive]):
+    """Verdicts, then map A | difference | map B: redrawn on every frame."""
     frame = player.frame.value
     solara.use_effect(player.drawn.set, [frame])
-    layer_set = frozenset(layers.value)
-    builds = (ws.a.build_count, ws.b.build_count)
-    maps = solara.use_memo(lambda: [r.map_png(layer_set) for r in ws.sides],
-                           [frame, layer_set, builds])
-    chart = timeline_html([("A", ws.a.history_frame()), ("B", ws.b.history_frame())], lang,
-                          ws.a.days)
-    with solara.Columns([1, 1]):
-        for side, run in enumerate(ws.sides):
+    rows = ws.difference()
+    scale = ws.a.scale
+    solara.HTML(tag="div", classes=["verdicts"], unsafe_innerHTML=verdict_html(ws, rows, lang))
+    with solara.Row(classes=["workshop-main"], style={"align-items": "flex-start",
+                                                       "gap": "8px", "flex-wrap": "nowrap"}):
+        for side in (0, 1):
+            run = ws.sides[side]
             tag = "ab"[side]
-            with solara.Column(classes=[f"side-{tag}"]):
-                solara.Markdown(f"**{tr('side.' + tag, lang)}: "
-                                f"{scenario_label(run.scenario_name, lang)}**")
+            if side == 1:
+                with solara.Column(classes=["diff-column"], style={"flex": "1 1 480px",
+                                                                   "min-width": "420px"}):
+                    solara.HTML(tag="div", classes=["diff-heading"],
+                                unsafe_innerHTML=f"<b>{html.escape(tr('difference', lang))}"
+                                f"</b>")
+                    solara.HTML(tag="div", classes=["diff-panel"],
+                                unsafe_innerHTML=diff_html(rows, lang, scale))
+            with solara.Column(classes=[f"side-{tag}"], style={"width": f"{MAP_PX + 4}px",
+                                                                "gap": "0"}):
                 Clock(*run.clock(), run.days, run.model is not None and run.finished, lang,
                       css_class=f"clock-{tag}")
-                with solara.Row(style={"flex-wrap": "wrap", "align-items": "flex-start"}):
-                    with solara.Column(style={"flex": "1 1 360px"}):
-                        MapImage(maps[side], css_class=f"map-{tag}")
-                    with solara.Column(style={"flex": "1 1 260px"}):
-                        KpiTable(run.figures(), lang, css_class=f"kpi-{tag}")
-    Legend(lang, layers.value)
-    with solara.Row(style={"flex-wrap": "wrap"}):
-        solara.FileDownload(ws.figures_csv, filename=f"workshop_seed{ws.a.seed}_"
-                            f"{ws.a.scenario_name}_vs_{ws.b.scenario_name}.csv",
-                            label=tr("export.figures", lang))
-        solara.FileDownload(lambda: _both_maps_png(ws, layer_set),
-                            filename=f"workshop_maps_seed{ws.a.seed}.png",
-                            label=tr("export.map", lang), mime_type="image/png")
-    with solara.Row(style={"flex-wrap": "wrap", "align-items": "flex-start"}):
-        with solara.Column(style={"flex": "1 1 560px"}):
-            DiffPanel(ws.difference(), lang)
-        with solara.Column(style={"flex": "2 1 600px"}):
-            solara.Markdown(f"**{tr('charts', lang)}**")
-            solara.HTML(tag="div", unsafe_innerHTML=chart, classes=["charts"])
+                MapView(run, frame, layer, selected[side], lang, display_px=MAP_PX,
+                        css_class=f"map-{tag}")
 
 
-def _workshop_handlers(ws: Workshop, player: Player, seed, scale, days, error):
+@solara.component
+def WorkshopBelow(ws: Workshop, lang: str, player: Player,
+                  selected: tuple[solara.Reactive, solara.Reactive]):
+    """Community panels (frame by frame) and the charts (throttled)."""
+    frame = player.frame.value
+    if selected[0].value is not None or selected[1].value is not None:
+        with solara.Row(style={"flex-wrap": "wrap", "gap": "16px"}):
+            for side in (0, 1):
+                with solara.Column(classes=[f"community-{'ab'[side]}"],
+                                   style={"flex": "1 1 420px"}):
+                    solara.HTML(tag="b", unsafe_innerHTML=html.escape(tr(
+                        "side." + "ab"[side], lang)))
+                    CommunityPanel(ws.sides[side], frame, selected[side], lang)
+    key = chart_key(player)
+    chart = solara.use_memo(
+        lambda: timeline_html([("A", ws.a.chart_series()), ("B", ws.b.chart_series())], lang,
+                              ws.a.days),
+        [key, lang, ws.a.build_count, ws.b.build_count])
+    solara.HTML(tag="div", unsafe_innerHTML=f"<b>{html.escape(tr('charts', lang))}</b>")
+    solara.HTML(tag="div", unsafe_innerHTML=chart, classes=["charts"])
+
+
+def _workshop_handlers(ws: Workshop, player: Player, seed, scale, days, error, errors):
     def reset():
         player.playing.set(False)
+        if errors.value:
+            return
         ok = ws.reset(seed=seed.value, scale=scale.value, days=days.value)
         error.set(None if ok else (ws.a.error or ws.b.error))
         player.redraw(finished=ws.finished, rebuilt=True)
@@ -175,7 +200,18 @@ def _workshop_handlers(ws: Workshop, player: Player, seed, scale, days, error):
         safe_call(lambda: ws.step(1), error)
         player.redraw(finished=ws.finished)
 
-    return SimpleNamespace(reset=reset, step=step)
+    def run_to(day: int):
+        player.playing.set(False)
+        safe_call(lambda: ws.run_to_day(day), error)
+        player.redraw(finished=ws.finished)
+
+    def loaded():
+        seed.set(ws.a.seed)
+        scale.set(ws.a.scale)
+        days.set(ws.a.days)
+        player.redraw(finished=ws.finished, rebuilt=True)
+
+    return SimpleNamespace(reset=reset, step=step, run_to=run_to, loaded=loaded)
 
 
 @solara.component
@@ -183,24 +219,40 @@ def WorkshopView(ws: Workshop, lang: str):
     error = solara.use_reactive(None)
     solara.use_memo(ws.ensure_built, [])
     player = use_player(ws.step, lambda: ws.finished, ws)
-    layers = solara.use_reactive([])
+    layer = solara.use_reactive("")
+    sel_a, sel_b = solara.use_reactive(None), solara.use_reactive(None)
     seed = solara.use_reactive(ws.a.seed)
     scale = solara.use_reactive(ws.a.scale)
     days = solara.use_reactive(ws.a.days)
-    h = solara.use_memo(lambda: _workshop_handlers(ws, player, seed, scale, days, error), [])
+    errors = solara.use_reactive({})
+    h = solara.use_memo(lambda: _workshop_handlers(ws, player, seed, scale, days, error,
+                                                   errors), [])
     playing = player.playing.value
+    _ = player.builds.value
+    pending = (seed.value, scale.value, days.value) != (ws.a.seed, ws.a.scale, ws.a.days)
 
-    with solara.Column(classes=["view-workshop"]):
-        solara.Info(tr("workshop.note", lang), dense=True)
-        with solara.Row(style={"flex-wrap": "wrap", "align-items": "flex-start"}):
-            with solara.Column(style={"min-width": "320px"}):
-                PlayControls(player, h.step, h.reset, lang)
-                if error.value:
-                    solara.Error(f"{tr('error.scenario', lang)}: {error.value}")
-                LayerToggles(layers, lang)
-            with solara.Column(style={"min-width": "320px", "max-width": "420px"}):
-                RunSettings(seed, scale, days, lang, disabled=playing)
-        with solara.Columns([1, 1]):
+    with solara.Column(classes=["view-workshop"], style={"gap": "4px"}):
+        with solara.Row(style={"flex-wrap": "wrap", "align-items": "center", "gap": "12px"}):
+            PlayControls(player, h.step, h.reset, lang, on_run_to=h.run_to, days=ws.a.days)
+            solara.HTML(tag="span", classes=["workshop-run"], unsafe_innerHTML=html.escape(
+                tr("workshop.run", lang, seed=ws.a.seed, scale=ws.a.scale, days=ws.a.days)),
+                attributes={"title": tr("workshop.note", lang)})
+            if pending:
+                solara.HTML(tag="span", classes=["pending-note"],
+                            unsafe_innerHTML=html.escape(tr("pending", lang)))
+        ScaleNote(ws.a.scale, lang)
+        if error.value:
+            solara.Error(f"{tr('error.scenario', lang)}: {error.value}", dense=True)
+        with solara.Row(style={"flex-wrap": "wrap", "gap": "16px",
+                               "align-items": "flex-start"}):
             for side in (0, 1):
                 SideControls(ws, side, lang, playing, player)
-        WorkshopLive(ws, lang, player, layers)
+        WorkshopFirstScreen(ws, lang, player, layer.value, (sel_a, sel_b))
+        with solara.Row(style={"flex-wrap": "wrap", "align-items": "center", "gap": "8px"}):
+            LayerPicker(layer, lang)
+        Legend(lang, layer.value)
+        WorkshopBelow(ws, lang, player, (sel_a, sel_b))
+        with solara.Details(summary=tr("workshop.settings", lang), expand=False):
+            with solara.Div(classes=["workshop-settings"], style={"max-width": "420px"}):
+                RunSettings(seed, scale, days, lang, disabled=playing, errors=errors)
+        WorkshopTools(ws, lang, player, layer.value, h.loaded)

@@ -1,5 +1,7 @@
-"""Small parts of the page shared by the views: legend, clock, figures table, scenario
-picker, lever controls, run settings, play controls, layer toggles."""
+"""Small parts of the page shared by the views: clock, figures table, scenario picker with
+title and description, lever controls (with validation and definitions), run settings,
+play controls and the note on scale. Every figure and lever carries its definition in an
+HTML `title` (hover) and a "?" mark."""
 
 from __future__ import annotations
 
@@ -7,57 +9,37 @@ import html
 from collections.abc import Callable
 from typing import Any
 
-import numpy as np
 import solara
 
 from simulation.parameters import Param
-from ui.i18n import tr
-from ui.map_image import layer_legend, legend_items, wait_legend
-from ui.player import SPEEDS, Player
-from ui.state import (
+
+from .figures import KPI_KEYS, format_with_unit
+from .i18n import tr
+from .labels import FIGURES, LEVERS
+from .player import SPEEDS, Player
+from .scenario_text import scenario_text
+from .state import (
     DAYS_RANGE,
-    KPI_KEYS,
     SCALE_RANGE,
     SEED_MAX,
-    Run,
-    coerce,
-    format_kpi,
+    check_lever,
     lever_bounds,
     levers,
-    scenario_label,
+    parse_lever_text,
     scenario_names,
 )
 
-SLIDER_MAX_SPAN = 200  # numeric levers with a wider range get a bounded number field
+SLIDER_MAX_SPAN = 50  # integer levers with a wider range are typed (and validated)
 
 
-def _rgb(c) -> str:
-    return f"rgb({int(c[0])},{int(c[1])},{int(c[2])})"
+def tip(text: str) -> dict[str, str]:
+    """Attributes that show `text` on hover."""
+    return {"title": text}
 
 
-@solara.component
-def Legend(lang: str, layers: list[str]):
-    parts = []
-    for key, colour, shape in legend_items():
-        cls = "ln" if shape == "line" else "sw"
-        parts.append(f'<span class="{cls}" style="background:{_rgb(colour)}"></span>'
-                     f"{html.escape(tr(key, lang))}")
-    parts.append("<br>" + html.escape(tr("legend.case", lang)) + ":")
-    for key, colour in wait_legend():
-        parts.append(f'<span class="sw" style="background:{_rgb(colour)}"></span>'
-                     f"{html.escape(tr(key, lang))}")
-    for layer in layers:
-        for key, colour in layer_legend().get(layer, []):
-            parts.append(f'<span class="sw" style="background:{_rgb(colour)};opacity:.6">'
-                         f"</span>{html.escape(tr(key, lang))}")
-    solara.HTML(tag="div", unsafe_innerHTML=" ".join(parts), classes=["cgs-legend"])
-
-
-@solara.component
-def MapImage(png: bytes, css_class: str = "map-image"):
-    with solara.Div(classes=["cgs-map", css_class]):
-        if png:
-            solara.Image(png, format="png", classes=[css_class + "-img"])
+def help_mark(text: str) -> str:
+    """A small "?" whose hover shows `text` (HTML)."""
+    return f'<span class="help" title="{html.escape(text, quote=True)}">?</span>'
 
 
 @solara.component
@@ -69,106 +51,170 @@ def Clock(day: int, hour: int, days: int, finished: bool, lang: str, css_class: 
                 classes=["cgs-clock", css_class])
 
 
-@solara.component
-def KpiTable(figures: dict[str, Any], lang: str, css_class: str = "kpi-table"):
+def scale_mark(key: str, scale: float) -> str:
+    return " *" if scale < 1 and FIGURES[key].scale_dependent else ""
+
+
+def kpi_rows_html(figures: dict[str, Any], lang: str, scale: float = 1.0) -> str:
     rows = []
     for key, _ in KPI_KEYS:
         if key == "petitions" and figures.get(key) is None:
             continue  # the model does not count petitions
-        rows.append(f'<tr data-kpi="{key}"><td class="k">{html.escape(tr("kpi." + key, lang))}'
-                    f'</td><td class="v">{format_kpi(key, figures.get(key))}</td></tr>')
-    solara.HTML(tag="div", classes=[css_class],
-                unsafe_innerHTML=f'<table class="cgs-kpi">{"".join(rows)}</table>')
+        lab = FIGURES[key]
+        unit = lab.unit(lang)
+        name = lab.label(lang) + (f" ({unit})" if unit else "") + scale_mark(key, scale)
+        definition = html.escape(lab.definition(lang), quote=True)
+        value = format_with_unit(key, figures.get(key), lang) if unit != "%" else \
+            format_with_unit(key, figures.get(key), lang).replace(" %", "")
+        rows.append(f'<tr data-kpi="{key}" title="{definition}"><td class="k">'
+                    f'{html.escape(name)} {help_mark(lab.definition(lang))}</td>'
+                    f'<td class="v">{html.escape(value)}</td></tr>')
+    return f'<table class="cgs-kpi">{"".join(rows)}</table>'
 
 
 @solara.component
-def ScenarioSelect(value: str, on_value: Callable[[str], None], lang: str,
-                   css_class: str = "scenario-select", disabled: bool = False):
-    items = [{"text": scenario_label(n, lang), "value": n} for n in scenario_names()]
+def KpiTable(figures: dict[str, Any], lang: str, scale: float = 1.0,
+             css_class: str = "kpi-table"):
+    solara.HTML(tag="div", classes=[css_class], unsafe_innerHTML=kpi_rows_html(
+        figures, lang, scale))
+
+
+@solara.component
+def ScaleNote(scale: float, lang: str, css_class: str = "scale-note"):
+    """A warning when the run does not simulate every resident."""
+    if scale < 1:
+        with solara.Div(classes=[css_class]):
+            solara.Warning(tr("scale.warning", lang, scale=scale), dense=True)
+
+
+@solara.component
+def ScenarioPicker(value: str, on_value: Callable[[str], None], lang: str,
+                   css_class: str = "scenario-select", disabled: bool = False,
+                   describe: bool = True):
+    """Every scenario by its title; the chosen one's description below."""
+    items = [{"text": scenario_text(n).title_in(lang), "value": n} for n in scenario_names()]
     solara.v.Select(label=tr("scenario", lang), items=items, v_model=value,
                     on_v_model=on_value, class_=css_class, disabled=disabled, dense=True,
-                    hide_details=True)
+                    hide_details=True, attributes=tip(scenario_text(value).description_in(lang)))
+    if describe:
+        text = scenario_text(value)
+        solara.HTML(tag="div", classes=["scenario-description", f"{css_class}-description"],
+                    unsafe_innerHTML=f'<span class="file">{html.escape(value)}</span> '
+                    + html.escape(text.description_in(lang)))
 
 
 @solara.component
 def LeverControl(key: str, param: Param, value: Any, on_change: Callable[[str, Any], None],
-                 lang: str, disabled: bool = False):
-    label = tr("lever." + key, lang)
-    nonce = solara.use_reactive(0)  # remounts a number field after clipping its value
+                 lang: str, error: str | None = None,
+                 on_error: Callable[[str, str | None], None] | None = None,
+                 disabled: bool = False):
+    """One lever: a checkbox, a choice, a slider (small ranges) or a typed number that is
+    checked like a scenario file value; a bad value shows the command line's message under
+    the lever and is not applied."""
+    lab = LEVERS.get(key)
+    label = lab.label(lang) if lab else key
+    definition = lab.definition(lang) if lab else key
+    text = solara.use_reactive(str(value))
 
-    def set_value(x):
-        v = coerce(param, x)
-        on_change(key, v)
-        if v != x:
-            nonce.set(nonce.value + 1)
+    def typed(raw: str):
+        text.set(raw)
+        v = parse_lever_text(raw)
+        message = check_lever(key, v)
+        if on_error is not None:
+            on_error(key, message)
+        if message is None:
+            on_change(key, v)
 
     cls = "lever-" + key.replace(".", "-")
-    with solara.Div(classes=[cls]):
+    with solara.v.Html(tag="div", class_=f"{cls} cgs-lever" + (" has-error" if error else ""),
+                       attributes=tip(f"{label}: {definition}")):
         if param.kind == "bool":
-            solara.Checkbox(label=label, value=bool(value), on_value=set_value,
-                            disabled=disabled)
+            solara.Checkbox(label=label, value=bool(value), disabled=disabled,
+                            on_value=lambda v: on_change(key, bool(v)))
         elif param.kind == "str" and param.choices:
             items = [{"text": tr("choice." + c, lang), "value": c} for c in param.choices]
-            solara.v.Select(label=label, items=items, v_model=value, on_v_model=set_value,
-                            disabled=disabled, dense=True, hide_details=True)
-        elif param.kind == "int":
+            solara.v.Select(label=label, items=items, v_model=value, disabled=disabled,
+                            on_v_model=lambda v: on_change(key, v), dense=True,
+                            hide_details=True)
+        elif param.kind == "int" and (lever_bounds(param)[1] - lever_bounds(param)[0]
+                                      <= SLIDER_MAX_SPAN):
             lo, hi, _ = lever_bounds(param)
-            if hi - lo <= SLIDER_MAX_SPAN:
-                solara.SliderInt(f"{label}: {int(value)}", value=int(value), min=lo, max=hi,
-                                 on_value=set_value, disabled=disabled)
-            else:
-                solara.InputInt(f"{label} ({lo:,}–{hi:,})", value=int(value),
-                                on_value=set_value, disabled=disabled,
-                                dense=True).key(f"{cls}-{nonce.value}")
+            solara.SliderInt(f"{label}: {int(value)}", value=int(value), min=lo, max=hi,
+                             on_value=lambda v: on_change(key, int(v)), disabled=disabled)
+        elif param.kind == "int":
+            shown = text.value if error else str(value)
+            solara.InputText(label, value=shown, on_value=typed, continuous_update=False,
+                             disabled=disabled, classes=["lever-input"])
         elif param.kind == "float":
             lo, hi, step = lever_bounds(param)
-            solara.SliderFloat(f"{label}: {float(value):g}", value=float(value), min=lo, max=hi,
-                               step=step, on_value=set_value, disabled=disabled)
+            solara.SliderFloat(f"{label}: {float(value):g}", value=float(value), min=lo,
+                               max=hi, step=step, disabled=disabled,
+                               on_value=lambda v: on_change(key, float(v)))
+        if error:
+            solara.HTML(tag="div", classes=["lever-error"], unsafe_innerHTML=html.escape(error))
 
 
 @solara.component
 def LeverPanel(values: dict[str, Any], on_change: Callable[[str, Any], None], lang: str,
+               errors: dict[str, str] | None = None,
+               on_error: Callable[[str, str | None], None] | None = None,
                disabled: bool = False):
+    errors = errors or {}
     for key, param in levers():
         if key in values:
-            LeverControl(key, param, values[key], on_change, lang, disabled)
+            LeverControl(key, param, values[key], on_change, lang, errors.get(key), on_error,
+                         disabled)
 
 
 @solara.component
 def RunSettings(seed: solara.Reactive, scale: solara.Reactive, days: solara.Reactive,
-                lang: str, disabled: bool = False):
-    nonce = solara.use_reactive(0)  # remounts the field when a typed seed was clipped
+                lang: str, disabled: bool = False, errors: solara.Reactive | None = None):
+    """Seed, share of residents simulated and horizon (checked like the command line's)."""
+    def set_seed(raw: str):
+        v = parse_lever_text(raw)
+        ok = isinstance(v, int) and 0 <= v <= SEED_MAX
+        if errors is not None:
+            msg = None if ok else f"seed: expected a whole number from 0 to {SEED_MAX}, " \
+                f"got {raw!r}"
+            errors.set({k: m for k, m in {**errors.value, "seed": msg}.items() if m})
+        if ok:
+            seed.set(v)
 
-    def set_seed(v):
-        clipped = int(np.clip(v, 0, SEED_MAX))
-        seed.set(clipped)
-        if clipped != v:
-            nonce.set(nonce.value + 1)
-
-    with solara.Div(classes=["lever-seed"]):
-        solara.InputInt(f"{tr('seed', lang)} (0–{SEED_MAX:,})", value=seed.value,
-                        on_value=set_seed, disabled=disabled,
-                        dense=True).key(f"seed-{nonce.value}")
-    solara.SliderFloat(f"{tr('scale', lang)}: {scale.value:g}", value=scale.value,
-                       min=SCALE_RANGE[0], max=SCALE_RANGE[1], step=0.01, on_value=scale.set,
-                       disabled=disabled)
-    solara.SliderInt(f"{tr('days', lang)}: {days.value}", value=days.value,
-                     min=DAYS_RANGE[0], max=DAYS_RANGE[1], on_value=days.set,
-                     disabled=disabled)
+    err = (errors.value if errors is not None else {}).get("seed")
+    with solara.v.Html(tag="div", class_="lever-seed cgs-lever" + (" has-error" if err else ""),
+                       attributes=tip(LEVERS["seed"].definition(lang))):
+        solara.InputText(f"{tr('seed', lang)} (0–{SEED_MAX:,})", value=str(seed.value),
+                         on_value=set_seed, continuous_update=False, disabled=disabled)
+        if err:
+            solara.HTML(tag="div", classes=["lever-error"], unsafe_innerHTML=html.escape(err))
+    with solara.v.Html(tag="div", class_="lever-scale cgs-lever",
+                       attributes=tip(LEVERS["scale"].definition(lang))):
+        solara.SliderFloat(f"{tr('scale', lang)}: {scale.value:g}", value=scale.value,
+                           min=SCALE_RANGE[0], max=SCALE_RANGE[1], step=0.01,
+                           on_value=scale.set, disabled=disabled)
+    with solara.v.Html(tag="div", class_="lever-days cgs-lever",
+                       attributes=tip(LEVERS["days"].definition(lang))):
+        solara.SliderInt(f"{tr('days', lang)}: {days.value}", value=days.value,
+                         min=DAYS_RANGE[0], max=DAYS_RANGE[1], on_value=days.set,
+                         disabled=disabled)
 
 
 @solara.component
 def RateLabel(rate: solara.Reactive, lang: str):
-    rate = rate.value
-    if rate:
-        solara.HTML(tag="div", unsafe_innerHTML=html.escape(tr("rate", lang, rate=rate)),
+    value = rate.value
+    if value:
+        solara.HTML(tag="span", unsafe_innerHTML=html.escape(tr("rate", lang, rate=value)),
                     classes=["steps-rate"], style="font-size: 0.85em; color: #555")
 
 
 @solara.component
-def PlayControls(player: Player, on_step, on_reset, lang: str, reset_label: str = "reset"):
+def PlayControls(player: Player, on_step, on_reset, lang: str,
+                 on_run_to: Callable[[int], None] | None = None, days: int = 30):
+    """Play / Pause, Step, Reset, speed, and "run to day N"."""
     playing, finished = player.playing, player.finished.value
-    with solara.Row(style={"align-items": "center", "flex-wrap": "wrap"}):
+    target = solara.use_reactive(min(days, 7))
+    with solara.Row(style={"align-items": "center", "flex-wrap": "wrap", "gap": "4px"},
+                    classes=["play-controls"]):
         if playing.value:
             solara.Button(tr("pause", lang), icon_name="mdi-pause", color="warning",
                           on_click=lambda: playing.set(False), classes=["btn-pause"])
@@ -178,30 +224,21 @@ def PlayControls(player: Player, on_step, on_reset, lang: str, reset_label: str 
                           classes=["btn-play"])
         solara.Button(tr("step", lang), icon_name="mdi-step-forward", on_click=on_step,
                       disabled=playing.value or finished, classes=["btn-step"])
-        solara.Button(tr(reset_label, lang), icon_name="mdi-restart", on_click=on_reset,
-                      classes=["btn-reset"])
-    with solara.Div(classes=["speed"]):
+        solara.Button(tr("reset", lang), icon_name="mdi-restart", on_click=on_reset,
+                      classes=["btn-reset"], attributes=tip(tr("reset.help", lang)))
         solara.v.Select(label=tr("speed", lang), items=SPEEDS, v_model=player.speed.value,
                         on_v_model=lambda v: player.speed.set(int(v)), dense=True,
-                        hide_details=True, style_="max-width: 260px")
-    RateLabel(player.rate, lang)
-
-
-@solara.component
-def LayerToggles(layers: solara.Reactive, lang: str):
-    def toggle(name: str, on: bool):
-        cur = [x for x in layers.value if x != name]
-        layers.set(cur + [name] if on else cur)
-
-    with solara.Row(style={"flex-wrap": "wrap"}):
-        with solara.Div(classes=["layer-circle"]):
-            solara.Checkbox(label=tr("layer.circle", lang), value="circle" in layers.value,
-                            on_value=lambda on: toggle("circle", on))
-        with solara.Div(classes=["layer-patrol"]):
-            solara.Checkbox(label=tr("layer.patrol", lang), value="patrol" in layers.value,
-                            on_value=lambda on: toggle("patrol", on))
-
-
-def _file_stem(run: Run) -> str:
-    day, _ = run.clock()  # the day only: the export buttons are redrawn once a day
-    return f"{run.scenario_name}_seed{run.seed}_day{day}"
+                        hide_details=True, class_="speed", style_="max-width: 110px",
+                        attributes=tip(tr("speed.help", lang)))
+        if on_run_to is not None:
+            with solara.Row(style={"align-items": "center", "gap": "2px"},
+                            classes=["run-to"]):
+                solara.v.TextField(label=tr("runto.day", lang), v_model=str(target.value),
+                                   on_v_model=lambda v: target.set(
+                                       int(v) if str(v).strip().isdigit() else target.value),
+                                   dense=True, hide_details=True, type="number",
+                                   style_="max-width: 70px", class_="run-to-day")
+                solara.Button(tr("runto", lang), on_click=lambda: on_run_to(target.value),
+                              disabled=playing.value, classes=["btn-run-to"], outlined=True,
+                              attributes=tip(tr("runto.help", lang)))
+        RateLabel(player.rate, lang)
