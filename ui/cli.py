@@ -51,6 +51,15 @@ def add_ui_parser(sub) -> None:
     p.set_defaults(func=cmd_ui)
 
 
+def main(argv: list[str] | None = None) -> int:
+    """`run.py ui ARGS` without importing the rest of the command line (the analysis
+    modules take seconds to import, and the page should be up in a few)."""
+    parser = argparse.ArgumentParser(prog="run.py")
+    add_ui_parser(parser.add_subparsers(dest="command", metavar="COMMAND"))
+    args = parser.parse_args(["ui", *(sys.argv[2:] if argv is None else argv)])
+    return args.func(args)
+
+
 def _port_free(host: str, port: int) -> str | None:
     try:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
