@@ -12,8 +12,9 @@ from conftest import ROOT, cli
 
 from simulation.parameters import iter_params
 from simulation.scenario import ScenarioError
-from ui import assets, batch, i18n, state
-from ui.map_image import MapRenderer
+from ui import assets, batch, figures, i18n, labels, setup_file, state
+from ui.map_image import LAYERS, MapRenderer, scale_bar
+from ui.scenario_text import has_chinese, scenario_text
 from ui.svgchart import nice_ticks, panel
 
 
@@ -29,7 +30,7 @@ def test_levers_are_schema_keys_with_bounds():
     keys = [k for k, _ in state.levers()]
     assert keys == [k for k in state.LEVER_KEYS if k in schema]
     for key, p in state.levers():
-        assert i18n.has("lever." + key), key
+        assert key in labels.LEVERS, key
         if p.kind in ("int", "float"):
             lo, hi, _ = state.lever_bounds(p)
             assert state.coerce(p, hi + 10**9) == hi and state.coerce(p, lo - 10**9) == lo
@@ -84,18 +85,43 @@ def test_map_image_draws_layers(run):
     plain = run.map_rgb()
     assert plain.ndim == 3 and plain.shape[2] == 3 and plain.dtype == np.uint8
     assert plain.std() > 10
-    circle = run.map_rgb(frozenset({"circle"}))
-    patrol = run.map_rgb(frozenset({"patrol"}))
-    assert (circle != plain).any() and (patrol != plain).any()
+    for layer in LAYERS[1:]:
+        assert (run.map_rgb(layer) != plain).any(), layer
     assert run.map_png()[:4] == b"\x89PNG"
+    assert run.map_overlay_png("patrol24")[:4] == b"\x89PNG"
     r = MapRenderer(run.model)
     assert r.render(run.model).shape == plain.shape
+    overlay = r.overlay(run.model)
+    assert overlay.shape == plain.shape[:2] + (4,) and (overlay[..., 3] == 0).mean() > 0.5
+    assert (r.base(0) != r.base()).any()  # the selected community is outlined
+    px, label = scale_bar(r.metres_per_px, 460)
+    assert 0 < px <= r.shape[1] and label.endswith(("m", "km"))
+
+
+def test_clicking_the_map_finds_the_community(run):
+    r = run.renderer
+    st = run.model.structure
+    a = int(st.area_of_cell[st.units[int(st.area_unit[0])].cell])
+    cell = st.units[int(st.area_unit[0])].cell
+    x, y = cell // r.h, cell % r.h
+    fx = ((x - r.x0) * r.px + r.px / 2) / r.shape[1]
+    fy = ((r.y1 - 1 - y) * r.px + r.px / 2) / r.shape[0]
+    assert run.area_at(fx, fy) == a
+    assert run.area_at(-0.1, 0.5) is None
+    fig = run.community(a)
+    assert fig["residents"] > 0 and fig["name"].startswith(("Community", "Village"))
+    assert set(labels.COMMUNITY_FIGURES) <= set(fig)
+    assert fig["utilisation"] is None or 0 <= fig["utilisation"] <= 1
 
 
 def test_every_label_has_chinese():
     for key in i18n.keys():
         assert i18n.tr(key, "zh") != i18n.tr(key, "en") or key.startswith("diff.") \
             or key in ("legend.wait0", "legend.wait1", "legend.wait2", "legend.wait3"), key
+    for table in (labels.FIGURES, labels.COMMUNITY_FIGURES, labels.LEVERS):
+        for key, lab in table.items():
+            assert lab.en and lab.zh and lab.define_en and lab.define_zh, key
+            assert lab.define_en.endswith(".") and lab.define_zh.endswith("。"), key
     assert i18n.tr("clock", "zh", day=2, hour=5) == "第2天 05:00"
     assert i18n.tr("no.such.key") == "no.such.key"
 
@@ -107,6 +133,84 @@ def _batch_folder(folder, rows=(("a", 1.0), ("a", 2.0), ("b", 5.0))):
                        "reach": v / 10, "response_time_min.median": v}]).to_parquet(
             folder / "runs" / f"run-{i}.parquet")
     return folder
+
+
+def test_every_figure_shown_has_a_definition(run):
+    shown = {k for k, _ in figures.KPI_KEYS}
+    assert shown == set(labels.FIGURES)
+    assert set(run.figures()) >= shown - {"petitions"}
+
+
+def test_differences_of_shares_are_percentage_points():
+    assert figures.format_delta("reach", 0.03) == "+3.0 pp"
+    assert figures.format_delta("reach", -0.03, "zh") == "−3.0 个百分点"
+    assert figures.format_delta("response_median_h", -37.5) == "−37.5 h"
+    assert figures.format_delta("backlog", 0) == "0"
+    rows = figures.difference({"response_median_h": 46.0, "reach": 0.5},
+                              {"response_median_h": 9.0, "reach": 0.5})
+    lines = figures.verdicts(rows, ("Hierarchy", "Flat"))
+    assert lines[0] == ("response_median_h", "B",
+                        "Flat answers half of needs within 9.0 h instead of 46.0 h")
+    assert lines[1][1] == "same"
+
+
+def test_every_scenario_has_a_title_and_description_in_both_languages():
+    for name in state.scenario_names():
+        text = scenario_text(name)
+        assert text.title != name and text.description, name
+        assert has_chinese(name), name
+        assert text.title_zh != text.title and text.description_zh != text.description
+        assert state.scenario_label(name, "zh") == text.title_zh
+
+
+def test_typed_lever_values_get_the_command_line_message():
+    p = state.parse_lever_text
+    assert p("12") == 12 and p(" 1,200 ") == 1200 and p("2.5") == 2.5 and p("abc") == "abc"
+    msg = state.check_lever("structure.communities", p("abc"))
+    assert msg.startswith("lever: structure.communities: expected a whole number")
+    assert "'abc'" in msg
+    assert "got -5" in state.check_lever("structure.communities", p("-5"))
+    assert "police.officers" in state.check_lever("police.officers", p("0"))
+    assert state.check_lever("police.officers", p("300")) is None
+
+
+def test_chart_series_are_bounded(run):
+    s = run.chart_series(max_points=2)
+    assert set(s) == {"day", *figures.SERIES} and all(len(v) <= 2 for v in s.values())
+    svg = panel("trust", [{"x": [0, 1], "y": [0.5500, 0.5515], "colour": "#000"}], 2,
+                y_min=0, y_max=1, headroom=0.06)
+    assert ">1.00<" in svg and ">0.00<" in svg  # the fixed range, not 0.5500-0.5515
+
+
+def test_workshop_setup_file_round_trip():
+    ws = state.Workshop(seed=5, scale=0.05, days=2)
+    ws.ensure_built()
+    assert ws.apply(1, "flat_2012", {"hotline.enabled": False})
+    text = setup_file.dump_setup(ws)
+    setup = setup_file.parse_setup(text)
+    assert setup["seed"] == 5 and setup["b"] == ("flat_2012", {"hotline.enabled": False})
+    ws2 = state.Workshop(seed=1, scale=0.05, days=2)
+    assert setup_file.apply_setup(ws2, setup)
+    assert (ws2.b.scenario_name, ws2.b.overrides, ws2.a.seed) == ("flat_2012",
+                                                                  {"hotline.enabled": False}, 5)
+    bad = text.replace('"hotline.enabled" = false', '"police.officers" = 0')
+    with pytest.raises(setup_file.SetupError, match=r"b\.levers\.police\.officers"):
+        setup_file.parse_setup(bad)
+    with pytest.raises(setup_file.SetupError, match="a.scenario"):
+        setup_file.parse_setup(text.replace('"hierarchy_2011"', '"../etc/passwd"'))
+    with pytest.raises(setup_file.SetupError, match="kind"):
+        setup_file.parse_setup(b"seed = 1")
+    assert ws.run_to_day(2) == 24 and ws.a.time_min == ws.b.time_min == 1440
+
+
+def test_handout_png_and_pdf():
+    from ui.handout import handout
+
+    ws = state.Workshop(seed=5, scale=0.05, days=2)
+    ws.ensure_built()
+    ws.step(3)
+    assert handout(ws, "zh", "patrol24")[:4] == b"\x89PNG"
+    assert handout(ws, "en", "", "pdf")[:4] == b"%PDF"
 
 
 def test_batch_folders_outside_the_roots_are_refused(tmp_path, monkeypatch):
