@@ -40,7 +40,8 @@ CSS = """
 .cgs-lever .v-messages { min-height: 0; }
 .cgs-lever.has-error { border-left: 3px solid #c62828; padding-left: 4px; }
 .lever-error { color: #c62828; font-size: 0.8em; line-height: 1.2em; }
-.lever-box { margin-top: 10px; padding-top: 8px; max-height: 430px; overflow-y: auto; padding-right: 4px;
+.lever-box { margin-top: 10px; padding-top: 8px; max-height: 430px; overflow-y: auto;
+  padding-right: 4px;
   border-top: 1px solid #eee; }
 .pending-note .v-alert { margin: 0; }
 .cgs-verdicts { margin: 0; padding-left: 18px; font-size: 0.95em; line-height: 1.45em; }

@@ -52,7 +52,8 @@ def lever_errors_with(run_error_key: str | None, run_error: str | None,
     return out
 
 
-def _single_handlers(run: Run, player: Player, edits, seed, scale, days, error, lever_errors):
+def _single_handlers(run: Run, player: Player, edits, seed, scale, days, error, lever_errors,
+                     ctx: dict):
     """Handlers of the one-run view, made once per session (their props stay equal, so
     the controls are not redrawn on every frame)."""
 
@@ -66,7 +67,7 @@ def _single_handlers(run: Run, player: Player, edits, seed, scale, days, error, 
     def reset():
         player.playing.set(False)
         if lever_errors.value:
-            error.set(tr("levers.fix", "en") + " " + ", ".join(lever_errors.value))
+            error.set(tr("levers.fix", ctx["lang"]) + " " + ", ".join(lever_errors.value))
             return
         ok = run.build(run.scenario_name, overrides_of(run, edits.value, run.scenario_name),
                        seed=seed.value, scale=scale.value, days=days.value)
@@ -148,8 +149,10 @@ def SingleRunView(run: Run, lang: str):
     seed = solara.use_reactive(run.seed)
     scale = solara.use_reactive(run.scale)
     days = solara.use_reactive(run.days)
+    ctx = solara.use_memo(dict, [])
+    ctx["lang"] = lang  # read by the handlers, which are made once
     h = solara.use_memo(lambda: _single_handlers(run, player, edits, seed, scale, days, error,
-                                                 lever_errors), [])
+                                                 lever_errors, ctx), [])
     playing = player.playing.value
     _ = player.builds.value  # redraw the controls when the run was rebuilt
     pending = run.model is not None and (
