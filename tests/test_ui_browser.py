@@ -660,9 +660,10 @@ def test_batch_view_opens_a_batch_and_refuses_other_folders(page, batch_dir):
         assert str(ROOT) not in page.inner_text(".batch-error")
         assert str(batch_dir.parent) not in page.inner_text(".batch-error")
     field.fill(str(batch_dir))
+    field.press("Enter")
     page.click(".btn-open-batch")
     expect(page.locator(".comparison-table")).to_contain_text(
-        "Flat community management (2012 reform)")
+        "Flat community management (2012 reform)", timeout=TIMEOUT_MS)  # matplotlib loads
     expect(page.locator(".batch-table")).to_contain_text("Street-office hierarchy (2011)")
     expect(page.locator(".batch-table")).to_contain_text("Response time, median (h)")
     body = page.inner_text(".view-batch")

@@ -190,8 +190,11 @@ _LABELS: dict[str, tuple[str, str]] = {
                           "种子、居民比例、天数（点击“重置”生效）"),
     "tools": ("Facilitator's tools", "主持人工具"),
     "setup.save": ("Save this setup (TOML)", "保存当前设置（TOML）"),
-    "setup.load": ("Load a setup: drop a saved setup file here, or click",
-                   "载入设置：把保存的设置文件拖到这里，或点击选择"),
+    "setup.load": ("Load a setup (a file saved here)", "载入设置（此处保存的文件）"),
+    "setup.load.help": ("Choose or drop a setup file saved with 'Save this setup': both sides "
+                        "are rebuilt at day 1 with its scenarios, levers, seed, share and "
+                        "horizon.", "选择或拖入用“保存当前设置”保存的文件：两侧按其中的情景、参数、"
+                        "种子、比例和天数从第1天重建。"),
     "setup.bad": ("This setup cannot be used", "该设置无法使用"),
     "setup.loaded": ("Loaded {name}: both sides rebuilt at day 1.",
                      "已载入{name}：两侧从第1天重建。"),

@@ -4,6 +4,7 @@ levers, seed), and the handout (difference table and both maps, PNG or PDF)."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
 import solara
 
@@ -11,6 +12,11 @@ from .i18n import tr
 from .player import Player
 from .setup_file import SetupError, apply_setup, dump_setup, parse_setup
 from .state import Workshop
+
+
+@solara.component_vue(str(Path(__file__).with_name("upload.vue")))
+def _Upload(label: str, hint: str, event_loaded: Callable[[dict], None]):
+    pass
 
 
 @solara.component
@@ -21,7 +27,9 @@ def WorkshopTools(ws: Workshop, lang: str, player: Player, layer: str,
     def load(file_info: dict):
         player.playing.set(False)
         try:
-            setup = parse_setup(file_info["data"])
+            if file_info.get("text") is None:
+                raise SetupError(f"{file_info.get('size', '?')} bytes: too large for a setup")
+            setup = parse_setup(str(file_info["text"]))
         except SetupError as exc:
             message.set((False, f"{tr('setup.bad', lang)}: {exc}"))
             return
@@ -46,7 +54,8 @@ def WorkshopTools(ws: Workshop, lang: str, player: Player, layer: str,
         solara.FileDownload(ws.figures_csv, filename=f"{stem}.csv",
                             label=tr("export.figures", lang))
     with solara.Div(classes=["setup-drop"], style={"max-width": "520px"}):
-        solara.FileDrop(label=tr("setup.load", lang), on_file=load, lazy=False)
+        _Upload(label=tr("setup.load", lang), hint=tr("setup.load.help", lang),
+                event_loaded=load)
     if message.value:
         ok, text = message.value
         with solara.Div(classes=["setup-message"]):
