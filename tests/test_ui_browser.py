@@ -522,7 +522,7 @@ def test_layers_change_the_overlay_only(page):
     plain = page.locator(".map-image img.map-overlay").get_attribute("src")
     for layer, legend in (("circle", "within 15 min"), ("patrol1", "last hour"),
                           ("patrol4", "last 4 h"), ("patrol24", "last 24 h"),
-                          ("load", "busy half the time")):
+                          ("reach", "all reached"), ("load", "busy half the time")):
         page.click(f".layer-{layer}")
         expect(page.locator(".cgs-legend")).to_contain_text(legend)
         expect(page.locator(".map-image img.map-overlay")).not_to_have_attribute("src", plain)

@@ -228,6 +228,23 @@ def utilisation_by_area(model) -> np.ndarray:
     return out
 
 
+def reach_by_area(model) -> np.ndarray:
+    """Each area's reach so far: the share of its residents' needs that reached a
+    responsible unit (NaN where no need has arisen yet)."""
+    e, st = model.engine, model.structure
+    n = int(e.next_onset)
+    n_areas = len(st.area_unit)
+    if not n:
+        return np.full(n_areas, np.nan)
+    area = st.area_of_cell[model.residents.home[np.asarray(e.resident[:n], np.int64)]]
+    ok = area >= 0
+    reported = np.isfinite(np.asarray(e.reported[:n], float))
+    total = np.bincount(area[ok], minlength=n_areas).astype(float)
+    hit = np.bincount(area[ok], weights=reported[ok], minlength=n_areas)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(total > 0, hit / total, np.nan)
+
+
 # ------------------------------------------------------------------------ comparison
 def difference(fa: dict[str, Any], fb: dict[str, Any]) -> list[dict[str, Any]]:
     """One row per figure: A, B, B − A and which side is better (None: neither)."""

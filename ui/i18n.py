@@ -66,6 +66,10 @@ _LABELS: dict[str, tuple[str, str]] = {
     "layer.patrol24.help": ("Inhabited cells passed by a patrol or grid round in the last "
                             "24 hours (the figure 'Inhabited cells patrolled, last 24 h').",
                             "近24小时内有巡逻或网格巡查经过的有人居住网格（即“近24小时巡逻覆盖”指标）。"),
+    "layer.reach": ("Reach", "触达率"),
+    "layer.reach.help": ("Each community coloured by its reach so far: the share of its "
+                         "residents' needs that reached a responsible unit.",
+                         "按截至目前的触达率为各社区着色：居民需求到达责任单位的比例。"),
     "layer.load": ("Staff load", "人员负荷"),
     "layer.load.help": ("Each community coloured by its staff utilisation so far: the share "
                         "of paid office time its desk staff and caseworkers were busy.",
@@ -94,6 +98,10 @@ _LABELS: dict[str, tuple[str, str]] = {
     "legend.patrolled1": ("patrolled in the last hour", "近1小时有巡逻"),
     "legend.patrolled4": ("patrolled in the last 4 h", "近4小时有巡逻"),
     "legend.patrolled24": ("patrolled in the last 24 h", "近24小时有巡逻"),
+    "legend.reach0": ("no need reached a unit", "无需求触达"),
+    "legend.reach50": ("half reached", "一半触达"),
+    "legend.reach100": ("all reached", "全部触达"),
+    "legend.nodata": ("no needs yet", "尚无需求"),
     "legend.load0": ("staff idle", "人员空闲"),
     "legend.load50": ("busy half the time", "一半时间忙碌"),
     "legend.load100": ("busy all the time", "全部时间忙碌"),

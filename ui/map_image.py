@@ -36,6 +36,7 @@ CIRCLE_IN = (80, 190, 110)
 CIRCLE_OUT = (230, 80, 80)
 PATROLLED = (150, 90, 230)
 LOAD_RAMP = ((255, 245, 220), (250, 160, 60), (180, 20, 20))  # utilisation 0, 0.5, 1
+REACH_RAMP = ((200, 40, 40), (245, 210, 90), (40, 150, 70))  # reach 0, 0.5, 1
 #: waiting-time bins (minutes) and their colours: < 1 h, < 1 day, < 1 week, longer
 WAIT_EDGES = np.array([60.0, 1440.0, 7 * 1440.0])
 WAIT_COLOURS = np.array([(255, 215, 0), (255, 140, 0), (220, 30, 30), (110, 0, 0)],
@@ -43,7 +44,7 @@ WAIT_COLOURS = np.array([(255, 215, 0), (255, 140, 0), (220, 30, 30), (110, 0, 0
 LAYER_ALPHA = 0.45
 
 #: Layers the page can show, one at a time ("" = none).
-LAYERS = ("", "circle", "patrol1", "patrol4", "patrol24", "load")
+LAYERS = ("", "circle", "patrol1", "patrol4", "patrol24", "reach", "load")
 PATROL_HOURS = {"patrol1": 1, "patrol4": 4, "patrol24": 24}
 
 
@@ -76,10 +77,10 @@ def _blend(img: np.ndarray, mask: np.ndarray, colour, alpha: float) -> None:
     img[mask] = (sel * (1 - alpha) + np.array(colour, float) * alpha).astype(np.uint8)
 
 
-def load_colour(u: np.ndarray) -> np.ndarray:
-    """Colours of staff utilisation values 0-1 on `LOAD_RAMP` (N x 3, uint8)."""
+def load_colour(u: np.ndarray, ramp=LOAD_RAMP) -> np.ndarray:
+    """Colours of values 0-1 on a three-colour `ramp` (N x 3, uint8)."""
     u = np.clip(np.nan_to_num(np.asarray(u, float)), 0, 1)[:, None]
-    lo, mid, hi = (np.array(c, float) for c in LOAD_RAMP)
+    lo, mid, hi = (np.array(c, float) for c in ramp)
     out = np.where(u < 0.5, lo + (mid - lo) * (u / 0.5), mid + (hi - mid) * ((u - 0.5) / 0.5))
     return out.astype(np.uint8)
 
@@ -200,12 +201,13 @@ class MapRenderer:
             hours = PATROL_HOURS[layer]
             patrolled = self.image(last >= t - 60.0 * hours) & self.inhabited_img
             img[patrolled] = (*PATROLLED, tint)
-        elif layer == "load":
-            from .figures import utilisation_by_area
+        elif layer in ("load", "reach"):
+            from .figures import reach_by_area, utilisation_by_area
 
-            util = utilisation_by_area(model)
+            util = utilisation_by_area(model) if layer == "load" else reach_by_area(model)
             if np.isfinite(util).any():
-                colours = load_colour(util)
+                colours = load_colour(util, LOAD_RAMP if layer == "load" else REACH_RAMP)
+                colours[~np.isfinite(util)] = (235, 235, 235)
                 sel = self.inhabited_img & (self.area_img >= 0)
                 idx = self.area_img[sel]
                 rgba = np.concatenate([colours[idx], np.full((len(idx), 1), 180, np.uint8)],
@@ -319,5 +321,7 @@ def layer_legend() -> dict[str, list[tuple[str, tuple[int, int, int]]]]:
             "patrol1": [("legend.patrolled1", PATROLLED)],
             "patrol4": [("legend.patrolled4", PATROLLED)],
             "patrol24": [("legend.patrolled24", PATROLLED)],
+            "reach": [("legend.reach0", REACH_RAMP[0]), ("legend.reach50", REACH_RAMP[1]),
+                      ("legend.reach100", REACH_RAMP[2]), ("legend.nodata", (235, 235, 235))],
             "load": [("legend.load0", LOAD_RAMP[0]), ("legend.load50", LOAD_RAMP[1]),
                      ("legend.load100", LOAD_RAMP[2])]}
