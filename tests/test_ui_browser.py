@@ -139,6 +139,9 @@ def browser():
 
 @pytest.fixture
 def page(browser, server):
+    from playwright.sync_api import expect
+
+    expect.set_options(timeout=30_000)  # rebuilding two full cities on a busy machine
     ctx = browser.new_context(viewport={"width": 1400, "height": 900},
                               accept_downloads=True)
     pg = ctx.new_page()

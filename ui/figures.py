@@ -169,14 +169,6 @@ def community_figures(model, cache: FigureCache, area: int) -> dict[str, Any]:
     gave_up = np.isfinite(np.asarray(e.gave_up[:n], float)[mine])
     med, _ = response_quantiles(onset, rep_min, first, t)
     unit = st.units[int(st.area_unit[area])]
-    days = t / 1440.0
-    office_days = sum(model.calendar.is_workday(d) for d in range(int(math.ceil(days))))
-    offered = busy = 0.0
-    for pool in _pools(unit):
-        minutes = 1440.0 * days if pool.round_the_clock else \
-            office_days * model.calendar.day_minutes
-        offered += pool.servers * minutes
-        busy += pool.busy_min
     cells = np.flatnonzero(st.area_of_cell == area)
     inhabited = np.asarray(e.inhabited)
     cells_inh = np.intersect1d(cells, inhabited)
@@ -203,29 +195,35 @@ def community_figures(model, cache: FigureCache, area: int) -> dict[str, Any]:
         "patrol_coverage_24h": float((last[cells_inh] >= t - 1440.0).mean())
         if len(cells_inh) and t > 0 else None,
         "staff": dict(unit.staff),
-        "utilisation": busy / offered if offered else None,
+        "utilisation": _utilisation(model, unit),
         "queue": sum(len(p.queue) for p in _pools(unit)),
         "police_bases": int(np.isin(np.asarray(pol.base_cells), cells).sum()),
         "police_on_duty": int((on & in_area).sum()),
     }
 
 
+def _utilisation(model, unit, office_days: int | None = None) -> float | None:
+    """Busy share of the paid time of `unit`'s desk staff and caseworkers so far (as
+    `simulation.metrics.load_figures` counts it for the whole city)."""
+    days = model.time_min / 1440.0
+    if office_days is None:
+        office_days = sum(model.calendar.is_workday(d) for d in range(int(math.ceil(days))))
+    offered = busy = 0.0
+    for pool in _pools(unit):
+        minutes = 1440.0 * days if pool.round_the_clock else \
+            office_days * model.calendar.day_minutes
+        offered += pool.servers * minutes
+        busy += pool.busy_min
+    return busy / offered if offered else None
+
+
 def utilisation_by_area(model) -> np.ndarray:
     """Each area's unit's staff utilisation so far (NaN where nothing was offered yet)."""
-    st, t = model.structure, model.time_min
-    days = t / 1440.0
+    st = model.structure
+    days = model.time_min / 1440.0
     office_days = sum(model.calendar.is_workday(d) for d in range(int(math.ceil(days))))
-    out = np.full(len(st.area_unit), np.nan)
-    for a, uid in enumerate(st.area_unit):
-        offered = busy = 0.0
-        for pool in _pools(st.units[int(uid)]):
-            minutes = 1440.0 * days if pool.round_the_clock else \
-                office_days * model.calendar.day_minutes
-            offered += pool.servers * minutes
-            busy += pool.busy_min
-        if offered:
-            out[a] = busy / offered
-    return out
+    out = [_utilisation(model, st.units[int(uid)], office_days) for uid in st.area_unit]
+    return np.array([np.nan if u is None else u for u in out], float)
 
 
 def reach_by_area(model) -> np.ndarray:

@@ -27,6 +27,22 @@ def safe_call(fn: Callable[[], Any], error: solara.Reactive) -> None:
         error.set(f"{type(exc).__name__}: {exc}")
 
 
+def clock_handlers(target: Any, player: Player, error: solara.Reactive) -> tuple:
+    """`step()` and `run_to(day)` for a run or a workshop (anything with `step(hours)`,
+    `run_to_day(day)` and `finished`)."""
+
+    def step():
+        safe_call(lambda: target.step(1), error)
+        player.redraw(finished=target.finished)
+
+    def run_to(day: int):
+        player.playing.set(False)
+        safe_call(lambda: target.run_to_day(day), error)
+        player.redraw(finished=target.finished)
+
+    return step, run_to
+
+
 class Player:
     """Reactive play state of a view: playing, speed, frame counter, finished.
 

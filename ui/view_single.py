@@ -13,7 +13,7 @@ import solara
 from .charts import timeline_html
 from .i18n import tr
 from .map_view import CommunityPanel, LayerPicker, Legend, MapView
-from .player import Player, safe_call, use_player
+from .player import Player, clock_handlers, use_player
 from .state import Run
 from .widgets import (
     Clock,
@@ -83,14 +83,7 @@ def _single_handlers(run: Run, player: Player, edits, seed, scale, days, error, 
         error.set(None if ok else run.error)
         player.redraw(finished=run.finished, rebuilt=True)
 
-    def step():
-        safe_call(lambda: run.step(1), error)
-        player.redraw(finished=run.finished)
-
-    def run_to(day: int):
-        player.playing.set(False)
-        safe_call(lambda: run.run_to_day(day), error)
-        player.redraw(finished=run.finished)
+    step, run_to = clock_handlers(run, player, error)
 
     return SimpleNamespace(set_lever=set_lever, set_error=set_error, reset=reset,
                            pick_scenario=pick_scenario, step=step, run_to=run_to)

@@ -18,7 +18,7 @@ from .figures import format_delta, format_with_unit, verdicts
 from .i18n import tr
 from .labels import FIGURES
 from .map_view import CommunityPanel, LayerPicker, Legend, MapView
-from .player import Player, safe_call, use_player
+from .player import Player, clock_handlers, use_player
 from .scenario_text import scenario_text
 from .state import Workshop
 from .view_single import chart_key, lever_errors_with, overrides_of
@@ -196,14 +196,7 @@ def _workshop_handlers(ws: Workshop, player: Player, seed, scale, days, error, e
         error.set(None if ok else (ws.a.error or ws.b.error))
         player.redraw(finished=ws.finished, rebuilt=True)
 
-    def step():
-        safe_call(lambda: ws.step(1), error)
-        player.redraw(finished=ws.finished)
-
-    def run_to(day: int):
-        player.playing.set(False)
-        safe_call(lambda: ws.run_to_day(day), error)
-        player.redraw(finished=ws.finished)
+    step, run_to = clock_handlers(ws, player, error)
 
     def loaded():
         seed.set(ws.a.seed)
