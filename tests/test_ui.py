@@ -182,16 +182,6 @@ def test_chart_series_are_bounded(run):
     assert ">1.00<" in svg and ">0.00<" in svg  # the fixed range, not 0.5500-0.5515
 
 
-def test_spare_runs_are_never_shared():
-    spares = state.SpareRuns()
-    spares.start()
-    a, b = spares.take(), spares.take()
-    assert a is not b
-    a.ensure_built()
-    b.ensure_built()
-    assert a.model is not b.model and a.scenario_name == state.DEFAULT_SCENARIO
-
-
 def test_workshop_setup_file_round_trip():
     ws = state.Workshop(seed=5, scale=0.05, days=2)
     ws.ensure_built()

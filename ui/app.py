@@ -2,9 +2,8 @@
 
 Serve it with `python run.py ui` (or `solara run ui/app.py`); in Jupyter,
 `from ui.app import Page; Page()`. Everything a visitor changes lives in their session:
-the runs are created inside the page (`solara.use_memo`), never shared, so two browser
-tabs never share a model (a default run may be built ahead in the background, but each is
-handed to one session only: `state.SpareRuns`).
+the runs are created inside the page (`solara.use_memo`), never at module level, so two
+browser tabs never share a model.
 
 Playing: a thread (`solara.use_thread`) steps the run(s) some simulated hours per frame
 and bumps a frame counter, which redraws the live part of the view (clock, map, figures,
@@ -24,13 +23,11 @@ if __package__ in (None, ""):  # `solara run ui/app.py` loads this file by path
 import solara
 
 from ui.i18n import LANGUAGES, tr
-from ui.state import DEFAULT_DAYS, DEFAULT_SCALE, DEFAULT_SEED, SPARE_RUNS, Workshop
+from ui.state import DEFAULT_DAYS, DEFAULT_SCALE, DEFAULT_SCENARIO, DEFAULT_SEED, Run, Workshop
 from ui.style import CSS
 from ui.view_batch import BatchView
 from ui.view_single import SingleRunView
 from ui.view_workshop import WorkshopView
-
-SPARE_RUNS.start()  # the first visitor's run is built while the server starts
 
 
 @solara.component
@@ -38,7 +35,8 @@ def Page():
     lang = solara.use_reactive("en")
     view = solara.use_reactive("single")
     # per session: created when this page is first drawn, never shared between tabs
-    single = solara.use_memo(SPARE_RUNS.take, [])  # built ahead, this session's own
+    single = solara.use_memo(lambda: Run(DEFAULT_SCENARIO, DEFAULT_SEED, DEFAULT_SCALE,
+                                         DEFAULT_DAYS), [])
     workshop = solara.use_memo(lambda: Workshop(seed=DEFAULT_SEED, scale=DEFAULT_SCALE,
                                                 days=DEFAULT_DAYS), [])
     solara.Title(tr("title", lang.value))

@@ -377,42 +377,6 @@ class Run:
         return self.history_frame().to_csv(index=False)
 
 
-class SpareRuns:
-    """Default runs built ahead in a background thread, each handed to exactly one page
-    session (never shared), so that a new tab shows its map without waiting for the
-    city to be built. Taking one starts building the next."""
-
-    def __init__(self):
-        self._lock = threading.Lock()
-        self._ready: Run | None = None
-        self._building = False
-
-    def _build(self) -> None:
-        run = Run(DEFAULT_SCENARIO, DEFAULT_SEED, DEFAULT_SCALE, DEFAULT_DAYS)
-        run.build()
-        with self._lock:
-            self._ready, self._building = run, False
-
-    def start(self) -> None:
-        with self._lock:
-            if self._building or self._ready is not None:
-                return
-            self._building = True
-        threading.Thread(target=self._build, name="spare-run", daemon=True).start()
-
-    def take(self) -> Run:
-        """A default run of its own for one session (built now if none is ready)."""
-        with self._lock:
-            run, self._ready = self._ready, None
-        self.start()
-        if run is None or run.model is None:
-            run = Run(DEFAULT_SCENARIO, DEFAULT_SEED, DEFAULT_SCALE, DEFAULT_DAYS)
-        return run
-
-
-SPARE_RUNS = SpareRuns()
-
-
 def png_bytes(rgb: np.ndarray) -> bytes:
     from PIL import Image
 
