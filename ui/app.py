@@ -15,7 +15,9 @@ from __future__ import annotations
 
 import html
 import sys
+import threading
 from pathlib import Path
+from types import SimpleNamespace
 
 if __package__ in (None, ""):  # `solara run ui/app.py` loads this file by path
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -23,11 +25,20 @@ if __package__ in (None, ""):  # `solara run ui/app.py` loads this file by path
 import solara
 
 from ui.i18n import LANGUAGES, tr
-from ui.state import DEFAULT_DAYS, DEFAULT_SCALE, DEFAULT_SCENARIO, DEFAULT_SEED, Run, Workshop
 from ui.style import CSS
-from ui.view_batch import BatchView
-from ui.view_single import SingleRunView
-from ui.view_workshop import WorkshopView
+
+
+def views():
+    """The views and the runs they show. Imported on first use, not with the page: the
+    model and pandas take seconds to import on a busy machine, and a thread started below
+    imports them while the server starts and the browser loads the page's scripts."""
+    from ui import state, view_batch, view_single, view_workshop
+
+    return SimpleNamespace(state=state, single=view_single.SingleRunView,
+                           workshop=view_workshop.WorkshopView, batch=view_batch.BatchView)
+
+
+threading.Thread(target=views, name="import-views", daemon=True).start()
 
 
 @solara.component
@@ -35,10 +46,13 @@ def Page():
     lang = solara.use_reactive("en")
     view = solara.use_reactive("single")
     # per session: created when this page is first drawn, never shared between tabs
-    single = solara.use_memo(lambda: Run(DEFAULT_SCENARIO, DEFAULT_SEED, DEFAULT_SCALE,
-                                         DEFAULT_DAYS), [])
-    workshop = solara.use_memo(lambda: Workshop(seed=DEFAULT_SEED, scale=DEFAULT_SCALE,
-                                                days=DEFAULT_DAYS), [])
+    v = views()
+    st = v.state
+    single = solara.use_memo(lambda: st.Run(st.DEFAULT_SCENARIO, st.DEFAULT_SEED,
+                                            st.DEFAULT_SCALE, st.DEFAULT_DAYS), [])
+    workshop = solara.use_memo(lambda: st.Workshop(seed=st.DEFAULT_SEED,
+                                                   scale=st.DEFAULT_SCALE,
+                                                   days=st.DEFAULT_DAYS), [])
     solara.Title(tr("title", lang.value))
     solara.Style(CSS)
     with solara.Column(style={"padding": "4px 14px", "gap": "4px"}):
@@ -58,8 +72,8 @@ def Page():
                 for code, name in LANGUAGES.items():
                     solara.Button(name, value=code, classes=[f"lang-{code}"])
         if view.value == "single":
-            SingleRunView(single, lang.value)
+            v.single(single, lang.value)
         elif view.value == "workshop":
-            WorkshopView(workshop, lang.value)
+            v.workshop(workshop, lang.value)
         else:
-            BatchView(lang.value)
+            v.batch(lang.value)
