@@ -12,7 +12,7 @@ from conftest import ROOT, cli
 
 from simulation.parameters import iter_params
 from simulation.scenario import ScenarioError
-from ui import assets, batch, figures, i18n, labels, setup_file, state
+from ui import assets, batch, figures, i18n, labels, levers, setup_file, state
 from ui.map_image import LAYERS, MapRenderer, scale_bar
 from ui.scenario_text import has_chinese, scenario_text
 from ui.svgchart import nice_ticks, panel
@@ -27,15 +27,15 @@ def run() -> state.Run:
 
 def test_levers_are_schema_keys_with_bounds():
     schema = dict(iter_params())
-    keys = [k for k, _ in state.levers()]
-    assert keys == [k for k in state.LEVER_KEYS if k in schema]
-    for key, p in state.levers():
+    keys = [k for k, _ in levers.levers()]
+    assert keys == [k for k in levers.LEVER_KEYS if k in schema]
+    for key, p in levers.levers():
         assert key in labels.LEVERS, key
         if p.kind in ("int", "float"):
-            lo, hi, _ = state.lever_bounds(p)
-            assert state.coerce(p, hi + 10**9) == hi and state.coerce(p, lo - 10**9) == lo
+            lo, hi, _ = levers.lever_bounds(p)
+            assert levers.coerce(p, hi + 10**9) == hi and levers.coerce(p, lo - 10**9) == lo
         if p.kind == "str":
-            assert state.coerce(p, "no such choice") == p.default
+            assert levers.coerce(p, "no such choice") == p.default
 
 
 def test_only_scenarios_folder_names_are_loaded():
@@ -164,14 +164,14 @@ def test_every_scenario_has_a_title_and_description_in_both_languages():
 
 
 def test_typed_lever_values_get_the_command_line_message():
-    p = state.parse_lever_text
+    p = levers.parse_lever_text
     assert p("12") == 12 and p(" 1,200 ") == 1200 and p("2.5") == 2.5 and p("abc") == "abc"
-    msg = state.check_lever("structure.communities", p("abc"))
+    msg = levers.check_lever("structure.communities", p("abc"))
     assert msg.startswith("lever: structure.communities: expected a whole number")
     assert "'abc'" in msg
-    assert "got -5" in state.check_lever("structure.communities", p("-5"))
-    assert "police.officers" in state.check_lever("police.officers", p("0"))
-    assert state.check_lever("police.officers", p("300")) is None
+    assert "got -5" in levers.check_lever("structure.communities", p("-5"))
+    assert "police.officers" in levers.check_lever("police.officers", p("0"))
+    assert levers.check_lever("police.officers", p("300")) is None
 
 
 def test_chart_series_are_bounded(run):

@@ -28,15 +28,15 @@ from typing import Any
 
 from simulation.scenario import ScenarioError
 
-from .state import (
+from .levers import (
     DAYS_RANGE,
     SCALE_RANGE,
     SEED_MAX,
-    Workshop,
     levers,
     load_scenario,
     scenario_names,
 )
+from .state import Workshop
 
 KIND = "workshop-setup"
 

@@ -16,9 +16,7 @@ from simulation.parameters import Param
 from .figures import KPI_KEYS, format_with_unit
 from .i18n import tr
 from .labels import FIGURES, LEVERS
-from .player import SPEEDS, Player
-from .scenario_text import scenario_text
-from .state import (
+from .levers import (
     DAYS_RANGE,
     SCALE_RANGE,
     SEED_MAX,
@@ -28,6 +26,8 @@ from .state import (
     parse_lever_text,
     scenario_names,
 )
+from .player import SPEEDS, Player
+from .scenario_text import scenario_text
 
 SLIDER_MAX_SPAN = 50  # integer levers with a wider range are typed (and validated)
 
