@@ -675,3 +675,28 @@ def test_batch_view_opens_a_batch_and_refuses_other_folders(page, batch_dir):
     page.click(".lang-zh")
     expect(page.locator(".batch-table")).to_contain_text("响应时间中位数")
     screenshot(page, "ui-batch.png")
+
+
+def test_rapid_clicks_in_one_tab_leave_another_alone(page, browser, server):
+    """Thirty quick clicks on the controls: no error in the page, and a second tab (its
+    own session) does not move."""
+    from playwright.sync_api import expect
+
+    other_ctx = browser.new_context(viewport={"width": 1400, "height": 900})
+    other = other_ctx.new_page()
+    other.goto(server)
+    other.wait_for_selector(".clock")
+    targets = [".btn-step", ".layer-patrol24", ".btn-step", ".layer-circle", ".layer-load",
+               ".map-zoom-in", ".map-zoom-out", ".layer-reach", ".btn-step", ".layer-none"]
+    for i in range(30):
+        sel = targets[i % len(targets)]
+        if page.locator(sel).count() and page.locator(sel).first.is_enabled():
+            page.locator(sel).first.click(timeout=5_000)
+    page.click(".btn-play")
+    page.wait_for_timeout(500)
+    page.click(".btn-pause")
+    expect(page.locator(".btn-play")).to_be_visible()
+    assert clock_hours(page) >= 1
+    assert "Traceback" not in page.inner_text("body")
+    expect(other.locator(".clock")).to_contain_text("Day 1, 00:00")
+    other_ctx.close()
