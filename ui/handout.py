@@ -4,6 +4,7 @@ page, as PNG or PDF, in English or Chinese (matplotlib; imported only when asked
 from __future__ import annotations
 
 import io
+import textwrap
 
 from .figures import format_delta, format_with_unit, verdicts
 from .i18n import tr
@@ -34,14 +35,20 @@ def handout(ws: Workshop, lang: str = "en", layer: str = "", fmt: str = "png") -
         y -= 0.026
     top = y - 0.01
     for i, run in enumerate(ws.sides):
-        ax = fig.add_axes((0.02 + 0.25 * i, 0.06, 0.24, top - 0.09))
+        ax = fig.add_axes((0.02 + 0.25 * i, 0.13, 0.24, top - 0.15))
         rgb = run.map_rgb(layer)
         if rgb is not None:
             ax.imshow(rgb, interpolation="nearest")
-        ax.set_title(f"{'AB'[i]}: {short[i]}", fontsize=9, family=FAMILY)
+        shown = f" · {tr('layer.' + layer, lang)}" if layer else ""
+        ax.set_title(f"{'AB'[i]}: {short[i]}{shown}", fontsize=9, family=FAMILY)
         ax.set_xticks([])
         ax.set_yticks([])
-    ax = fig.add_axes((0.52, 0.06, 0.46, top - 0.07))
+    legend = tr("handout.legend", lang)
+    lines = [legend[i:i + 62] for i in range(0, len(legend), 62)] if lang == "zh" else \
+        textwrap.wrap(legend, 105)
+    fig.text(0.03, 0.105, "\n".join(lines), fontsize=7, color="#333", family=FAMILY,
+             va="top")
+    ax = fig.add_axes((0.52, 0.12, 0.46, top - 0.13))
     ax.axis("off")
     better = {"A": "A", "B": "B", "same": tr("diff.same", lang)}
     cells = [[FIGURES[r["key"]].label(lang), format_with_unit(r["key"], r["a"], lang),
@@ -50,9 +57,9 @@ def handout(ws: Workshop, lang: str = "en", layer: str = "", fmt: str = "png") -
              for r in rows if not (r["key"] == "petitions" and r["a"] is None)]
     table = ax.table(cellText=cells, colLabels=[tr(k, lang) for k in (
         "diff.metric", "side.a", "side.b", "diff.delta", "diff.better")],
-        colWidths=[0.46, 0.14, 0.14, 0.16, 0.10], loc="upper center", cellLoc="right")
+        colWidths=[0.49, 0.12, 0.12, 0.18, 0.09], loc="upper center", cellLoc="right")
     table.auto_set_font_size(False)
-    table.set_fontsize(8)
+    table.set_fontsize(7)
     table.scale(1, 1.35)
     for (r, c), cell in table.get_celld().items():
         cell.get_text().set_family(FAMILY)
@@ -60,7 +67,7 @@ def handout(ws: Workshop, lang: str = "en", layer: str = "", fmt: str = "png") -
             cell.get_text().set_horizontalalignment("left")
         if r > 0 and c in (1, 2) and cells[r - 1][4] == "AB"[c - 1]:
             cell.set_facecolor("#d5f5dc")
-    fig.text(0.52, 0.03, tr("handout.note", lang), fontsize=7, color="#555", family=FAMILY)
+    fig.text(0.03, 0.03, tr("handout.note", lang), fontsize=7, color="#555", family=FAMILY)
     buf = io.BytesIO()
     fig.savefig(buf, format=fmt, dpi=fig.dpi)
     return buf.getvalue()

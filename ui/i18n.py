@@ -208,6 +208,15 @@ _LABELS: dict[str, tuple[str, str]] = {
                      "已载入{name}：两侧从第1天重建。"),
     "handout.png": ("Handout (PNG)", "讲义（PNG）"),
     "handout.pdf": ("Handout (PDF)", "讲义（PDF）"),
+    "handout.legend": ("Maps: grey cells = residents (darker = more); lilac = JISCO industrial "
+                       "zone; lines = community (grey) and street-office (purple) boundaries; "
+                       "white squares = service points; navy squares = police bases; dots = "
+                       "police (blue), joint-defence (teal), grid workers (green); open needs "
+                       "by waiting time: yellow < 1 h, orange < 1 day, red < 1 week, dark red "
+                       "longer.",
+                       "地图：灰色格=居民（越深越多）；淡紫色=酒钢工业区；线=社区（灰）与街道办（紫）边界；"
+                       "白色方块=服务点；深蓝方块=警务站点；圆点=民警（蓝）、联防队员（青）、网格员（绿）；"
+                       "未结需求按等待时间：黄<1小时，橙<1天，红<1周，深红更久。"),
     "handout.note": ("Simulated, not measured: one run of a model of Jiayuguan; both sides "
                      "face the same residents and needs (same seed).",
                      "模拟结果而非实测：嘉峪关模型的一次运行；两侧面对相同的居民和需求（同一种子）。"),
