@@ -23,6 +23,7 @@ from .widgets import (
     RunSettings,
     ScaleNote,
     ScenarioPicker,
+    lever_handlers,
 )
 
 CHART_EVERY_S = 1.0  # while playing, the charts are redrawn at most this often
@@ -57,12 +58,7 @@ def _single_handlers(run: Run, player: Player, edits, seed, scale, days, error, 
     """Handlers of the one-run view, made once per session (their props stay equal, so
     the controls are not redrawn on every frame)."""
 
-    def set_lever(key, value):
-        edits.set({**edits.value, key: value})
-
-    def set_error(key, message):
-        errs = {k: v for k, v in lever_errors.value.items() if k != key}
-        lever_errors.set({**errs, key: message} if message else errs)
+    set_lever, set_error = lever_handlers(edits, lever_errors)
 
     def reset():
         player.playing.set(False)

@@ -22,7 +22,15 @@ from .player import Player, clock_handlers, use_player
 from .scenario_text import scenario_text
 from .state import Workshop
 from .view_single import chart_key, lever_errors_with, overrides_of
-from .widgets import Clock, LeverPanel, PlayControls, RunSettings, ScaleNote, ScenarioPicker
+from .widgets import (
+    Clock,
+    LeverPanel,
+    PlayControls,
+    RunSettings,
+    ScaleNote,
+    ScenarioPicker,
+    lever_handlers,
+)
 from .workshop_tools import WorkshopTools
 
 MAP_PX = 320
@@ -44,12 +52,7 @@ def SideControls(ws: Workshop, side: int, lang: str, disabled: bool, player: Pla
         seen.set((run.build_count, run.scenario_name))
         edits.set(run.lever_values() | dict(run.overrides))
 
-    def set_lever(key, value):
-        edits.set({**edits.value, key: value})
-
-    def set_error(key, message):
-        errs = {k: v for k, v in lever_errors.value.items() if k != key}
-        lever_errors.set({**errs, key: message} if message else errs)
+    set_lever, set_error = lever_handlers(edits, lever_errors)
 
     def apply():
         if lever_errors.value:

@@ -154,6 +154,20 @@ def LeverControl(key: str, param: Param, value: Any, on_change: Callable[[str, A
             solara.HTML(tag="div", classes=["lever-error"], unsafe_innerHTML=html.escape(error))
 
 
+def lever_handlers(edits: solara.Reactive, errors: solara.Reactive) -> tuple:
+    """`set_lever(key, value)` and `set_error(key, message or None)` for a lever panel
+    whose values live in `edits` and whose typed-value errors live in `errors`."""
+
+    def set_lever(key, value):
+        edits.set({**edits.value, key: value})
+
+    def set_error(key, message):
+        rest = {k: v for k, v in errors.value.items() if k != key}
+        errors.set({**rest, key: message} if message else rest)
+
+    return set_lever, set_error
+
+
 @solara.component
 def LeverPanel(values: dict[str, Any], on_change: Callable[[str, Any], None], lang: str,
                errors: dict[str, str] | None = None,
