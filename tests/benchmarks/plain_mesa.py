@@ -48,13 +48,13 @@ if str(ROOT) not in sys.path:
 
 from simulation.calendar import OfficeCalendar  # noqa: E402
 from simulation.city import COMMERCIAL, INDUSTRIAL, generate_map  # noqa: E402
+from simulation.geometry import octile  # noqa: E402
 from simulation.needs import RHYTHM, eligible_rates  # noqa: E402
 from simulation.parameters import KINDS  # noqa: E402
 from simulation.police import PoliceForce  # noqa: E402
 from simulation.population import Residents  # noqa: E402
 from simulation.randomness import Streams  # noqa: E402
 from simulation.scenario import Scenario, load  # noqa: E402
-from simulation.geometry import octile  # noqa: E402
 from simulation.structure import Structure  # noqa: E402
 
 try:  # the safe-cells campaign's domains, where the model has them
