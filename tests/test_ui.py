@@ -174,6 +174,21 @@ def test_typed_lever_values_get_the_command_line_message():
     assert levers.check_lever("police.officers", p("300")) is None
 
 
+def test_case_arrays_follow_the_engine():
+    r = state.Run("hierarchy_2011", seed=4, scale=0.05, days=4)
+    assert r.build()
+    cases = r._cache.cases
+    for hours in (1, 5, 30):
+        r.step(hours)
+        n = cases.update()
+        e = r.model.engine
+        assert n == e.next_onset
+        for field in cases.FIELDS:
+            np.testing.assert_array_equal(cases[field], np.asarray(getattr(e, field)[:n], float))
+    before = len(r.history)
+    assert r.run_to_day(4) == 72 - 36 and len(r.history) - before == 2  # daily records
+
+
 def test_chart_series_are_bounded(run):
     s = run.chart_series(max_points=2)
     assert set(s) == {"day", *figures.SERIES} and all(len(v) <= 2 for v in s.values())

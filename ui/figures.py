@@ -87,8 +87,49 @@ def petitions_of(model) -> int | None:
     return None
 
 
+class CaseArrays:
+    """The engine's per-need timestamps as numpy arrays, kept up to date cheaply.
+
+    The engine keeps them in Python lists; converting every list on every frame costs
+    more as needs accumulate (tens of milliseconds after a few months). A timestamp only
+    ever changes from NaN to a time, and a need that is resolved or given up changes no
+    more, so `update` converts the needs that arose since the last call and re-reads only
+    the needs still open."""
+
+    FIELDS = ("reported", "first_response", "resolved", "gave_up")
+
+    def __init__(self, engine):
+        self.e = engine
+        self.onset = np.asarray(engine.onset, float)  # drawn for the whole horizon
+        self.cell = np.asarray(engine.cell, np.int64)
+        self.resident = np.asarray(engine.resident, np.int64)
+        self.n = 0
+        self.arrays = {f: np.empty(0) for f in self.FIELDS}
+
+    def update(self) -> int:
+        """Bring the arrays up to the engine's clock; returns the needs arisen so far."""
+        e, old = self.e, self.n
+        n = int(e.next_onset)
+        lists = {f: getattr(e, f) for f in self.FIELDS}
+        open_ = np.flatnonzero(np.isnan(self.arrays["resolved"][:old])
+                               & np.isnan(self.arrays["gave_up"][:old]))
+        for f, lst in lists.items():
+            arr = self.arrays[f]
+            if len(open_):
+                arr[open_] = np.fromiter((lst[i] for i in open_), float, len(open_))
+            if n > old:
+                new = np.asarray(lst[old:n], float)
+                arr = self.arrays[f] = np.concatenate([arr[:old], new])
+        self.n = n
+        return n
+
+    def __getitem__(self, field: str) -> np.ndarray:
+        return self.arrays[field][:self.n]
+
+
 class FigureCache:
-    """Per-model figures that never change during a run (service-circle coverage)."""
+    """Per-model figures that never change during a run (service-circle coverage), and
+    the case arrays (`CaseArrays`)."""
 
     def __init__(self, model):
         res, st = model.residents, model.structure
@@ -96,6 +137,7 @@ class FigureCache:
         self.in_circle = st.walk_min[res.home] <= circle
         self.service_circle_coverage = float(self.in_circle.mean())
         self.area_of_resident = st.area_of_cell[res.home]
+        self.cases = CaseArrays(model.engine)
 
 
 def response_quantiles(onset: np.ndarray, reported: np.ndarray, first: np.ndarray,
@@ -116,12 +158,11 @@ def response_quantiles(onset: np.ndarray, reported: np.ndarray, first: np.ndarra
 def live_figures(model, cache: FigureCache) -> dict[str, Any]:
     """The run's figures so far, from the needs that have arisen up to the model's clock."""
     e, t = model.engine, model.time_min
-    n = int(e.next_onset)
-    onset = np.asarray(e.onset[:n], float)
-    first = np.asarray(e.first_response[:n], float)
-    resolved = np.asarray(e.resolved[:n], float)
-    gave_up = np.asarray(e.gave_up[:n], float)
-    rep = np.asarray(e.reported[:n], float)
+    c = cache.cases
+    n = c.update()
+    onset, first, resolved, gave_up = c.onset[:n], c["first_response"], c["resolved"], \
+        c["gave_up"]
+    rep = c["reported"]
     med, p90 = response_quantiles(onset, rep, first, t)
     reported = int(np.isfinite(rep).sum())
     n_resolved = int(np.isfinite(resolved).sum())
@@ -157,16 +198,16 @@ def _pools(unit) -> list:
 def community_figures(model, cache: FigureCache, area: int) -> dict[str, Any]:
     """Figures of community (or village) `area` so far, for the community panel."""
     e, st, t = model.engine, model.structure, model.time_min
-    n = int(e.next_onset)
+    c = cache.cases
+    n = c.update()
     res_area = cache.area_of_resident
-    who = np.asarray(e.resident[:n], np.int64)
-    mine = res_area[who] == area if n else np.zeros(0, bool)
-    onset = np.asarray(e.onset[:n], float)[mine]
-    first = np.asarray(e.first_response[:n], float)[mine]
-    rep_min = np.asarray(e.reported[:n], float)[mine]
+    mine = res_area[c.resident[:n]] == area
+    onset = c.onset[:n][mine]
+    first = c["first_response"][mine]
+    rep_min = c["reported"][mine]
     reported = np.isfinite(rep_min)
-    resolved = np.isfinite(np.asarray(e.resolved[:n], float)[mine])
-    gave_up = np.isfinite(np.asarray(e.gave_up[:n], float)[mine])
+    resolved = np.isfinite(c["resolved"][mine])
+    gave_up = np.isfinite(c["gave_up"][mine])
     med, _ = response_quantiles(onset, rep_min, first, t)
     unit = st.units[int(st.area_unit[area])]
     cells = np.flatnonzero(st.area_of_cell == area)
@@ -226,17 +267,17 @@ def utilisation_by_area(model) -> np.ndarray:
     return np.array([np.nan if u is None else u for u in out], float)
 
 
-def reach_by_area(model) -> np.ndarray:
+def reach_by_area(model, cache: FigureCache) -> np.ndarray:
     """Each area's reach so far: the share of its residents' needs that reached a
     responsible unit (NaN where no need has arisen yet)."""
-    e, st = model.engine, model.structure
-    n = int(e.next_onset)
+    st, c = model.structure, cache.cases
+    n = c.update()
     n_areas = len(st.area_unit)
     if not n:
         return np.full(n_areas, np.nan)
-    area = st.area_of_cell[model.residents.home[np.asarray(e.resident[:n], np.int64)]]
+    area = cache.area_of_resident[c.resident[:n]]
     ok = area >= 0
-    reported = np.isfinite(np.asarray(e.reported[:n], float))
+    reported = np.isfinite(c["reported"])
     total = np.bincount(area[ok], minlength=n_areas).astype(float)
     hit = np.bincount(area[ok], weights=reported[ok], minlength=n_areas)
     with np.errstate(invalid="ignore", divide="ignore"):

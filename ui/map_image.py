@@ -186,10 +186,13 @@ class MapRenderer:
         ok = (rr >= 0) & (rr < img.shape[0]) & (cc >= 0) & (cc < img.shape[1])
         img[rr[ok], cc[ok]] = colour
 
-    def overlay(self, model, layer: str = "") -> np.ndarray:
+    def overlay(self, model, layer: str = "", cache=None) -> np.ndarray:
         """What changes while the run goes on, as RGBA (transparent elsewhere): `layer`
         (one of `LAYERS`), open needs by waiting time, police, joint-defence members and
-        grid workers."""
+        grid workers. `cache`: the run's `figures.FigureCache` (made here if not given)."""
+        from .figures import FigureCache, reach_by_area, utilisation_by_area
+
+        cache = cache or FigureCache(model)
         img = np.zeros(self.shape + (4,), np.uint8)
         t = model.time_min
         tint = int(255 * LAYER_ALPHA)
@@ -202,9 +205,8 @@ class MapRenderer:
             patrolled = self.image(last >= t - 60.0 * hours) & self.inhabited_img
             img[patrolled] = (*PATROLLED, tint)
         elif layer in ("load", "reach"):
-            from .figures import reach_by_area, utilisation_by_area
-
-            util = utilisation_by_area(model) if layer == "load" else reach_by_area(model)
+            util = utilisation_by_area(model) if layer == "load" else \
+                reach_by_area(model, cache)
             if np.isfinite(util).any():
                 colours = load_colour(util, LOAD_RAMP if layer == "load" else REACH_RAMP)
                 colours[~np.isfinite(util)] = (235, 235, 235)
@@ -214,15 +216,14 @@ class MapRenderer:
                                       axis=1)
                 img[sel] = rgba
         # open needs, by waiting time
-        e = model.engine
-        n = int(e.next_onset)
+        c = cache.cases
+        n = c.update()
         if n:
-            onset = np.asarray(e.onset[:n], float)
-            open_ = ~np.isfinite(np.asarray(e.resolved[:n], float)) & \
-                ~np.isfinite(np.asarray(e.gave_up[:n], float))
+            onset = c.onset[:n]
+            open_ = np.isnan(c["resolved"]) & np.isnan(c["gave_up"])
             idx = np.flatnonzero(open_)
             if len(idx):
-                cells = np.asarray(e.cell[:n], np.int64)[idx]
+                cells = c.cell[idx]
                 wait = t - onset[idx]
                 colours = WAIT_COLOURS[np.searchsorted(WAIT_EDGES, wait, side="right")]
                 order = np.argsort(wait)  # longest waits drawn last, on top
@@ -257,9 +258,10 @@ class MapRenderer:
                 ok = (rr >= 0) & (rr < img.shape[0]) & (cc >= 0) & (cc < img.shape[1])
                 img[rr[ok], cc[ok]] = colours[ok]
 
-    def render(self, model, layer: str = "", selected: int | None = None) -> np.ndarray:
+    def render(self, model, layer: str = "", selected: int | None = None,
+               cache=None) -> np.ndarray:
         """The whole map at the model's current time as one RGB image (for export)."""
-        return compose(self.base(selected), self.overlay(model, layer))
+        return compose(self.base(selected), self.overlay(model, layer, cache))
 
 
 def compose(base: np.ndarray, overlay: np.ndarray) -> np.ndarray:

@@ -136,8 +136,9 @@ class Run:
         m = self.model
         return m is None or m.time_min >= m.days * 1440.0
 
-    def step(self, hours: int = 1) -> int:
-        """Advance up to `hours` simulated hours; returns how many were run."""
+    def step(self, hours: int = 1, record_every: int = 1) -> int:
+        """Advance up to `hours` simulated hours, recording the figures every
+        `record_every` hours and after the last; returns how many hours were run."""
         done = 0
         with self.lock:
             m = self.model
@@ -147,27 +148,26 @@ class Run:
                 if m.time_min >= m.days * 1440.0:
                     break
                 m.step()
-                self.history.append(live_figures(m, self._cache))
                 done += 1
+                if done % record_every == 0:
+                    self.history.append(live_figures(m, self._cache))
+            if done % record_every:
+                self.history.append(live_figures(m, self._cache))
         return done
 
-    def run_until(self, t_min: float) -> None:
-        """Run hour by hour up to minute `t_min` (recording each hour)."""
+    def run_until(self, t_min: float) -> int:
+        """Run hour by hour up to minute `t_min`, recording the figures once a simulated
+        day (and at the end); returns the hours run."""
         with self.lock:
-            while self.model is not None and self.model.time_min + 1e-9 < t_min \
-                    and not self.finished:
-                self.step(1)
+            if self.model is None:
+                return 0
+            hours = int(np.ceil((t_min - self.model.time_min) / 60.0 - 1e-9))
+            return self.step(hours, record_every=24) if hours > 0 else 0
 
     def run_to_day(self, day: int) -> int:
-        """Run hour by hour to the start of day `day` (1 = the start), at most to the
-        horizon; returns the hours run."""
-        target = min(max(int(day) - 1, 0), self.days) * 1440.0
-        done = 0
-        with self.lock:
-            while self.model is not None and self.model.time_min + 1e-9 < target \
-                    and not self.finished:
-                done += self.step(1)
-        return done
+        """Run to the start of day `day` (1 = the start), at most to the horizon,
+        recording the figures once a simulated day; returns the hours run."""
+        return self.run_until(min(max(int(day) - 1, 0), self.days) * 1440.0)
 
     def figures(self) -> dict[str, Any]:
         with self.lock:
@@ -183,7 +183,7 @@ class Run:
         with self.lock:
             if self.model is None or self.renderer is None:
                 return None
-            return self.renderer.render(self.model, layer, selected)
+            return self.renderer.render(self.model, layer, selected, self._cache)
 
     def map_png(self, layer: str = "", selected: int | None = None, zoom: int = 1) -> bytes:
         """The whole map as PNG; `zoom` > 1 enlarges each pixel (for export)."""
@@ -206,7 +206,7 @@ class Run:
         with self.lock:
             if self.model is None or self.renderer is None:
                 return b""
-            return png_bytes(self.renderer.overlay(self.model, layer))
+            return png_bytes(self.renderer.overlay(self.model, layer, self._cache))
 
     def area_at(self, fx: float, fy: float) -> int | None:
         with self.lock:
