@@ -691,7 +691,7 @@ def test_rapid_clicks_in_one_tab_leave_another_alone(page, browser, server):
     for i in range(30):
         sel = targets[i % len(targets)]
         if page.locator(sel).count() and page.locator(sel).first.is_enabled():
-            page.locator(sel).first.click(timeout=5_000)
+            page.locator(sel).first.click()
     page.click(".btn-play")
     page.wait_for_timeout(500)
     page.click(".btn-pause")

@@ -97,6 +97,11 @@ def Legend(lang: str, layer: str = "", css_class: str = "cgs-legend"):
     solara.HTML(tag="div", unsafe_innerHTML=" ".join(parts), classes=[css_class, "cgs-legend"])
 
 
+@solara.component
+def LayerLegend(lang: str, layer: solara.Reactive):
+    Legend(lang, layer.value)
+
+
 def community_html(fig: dict[str, Any], lang: str) -> str:
     """The community panel's table (each row with its definition on hover)."""
     rows = []

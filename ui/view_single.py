@@ -12,7 +12,7 @@ import solara
 
 from .charts import timeline_html
 from .i18n import tr
-from .map_view import CommunityPanel, LayerPicker, Legend, MapView
+from .map_view import CommunityPanel, LayerLegend, LayerPicker, MapView
 from .player import Player, clock_handlers, use_player
 from .state import Run
 from .widgets import (
@@ -86,7 +86,12 @@ def _single_handlers(run: Run, player: Player, edits, seed, scale, days, error, 
 
 
 @solara.component
-def Exports(run: Run, lang: str, layer: str, selected: int | None, stem: str):
+def Exports(run: Run, lang: str, player: Player, layer: solara.Reactive,
+            selected: solara.Reactive):
+    _ = player.frame.value  # the file names carry the day
+    day, _ = run.clock()
+    stem = f"{run.scenario_name}_seed{run.seed}_day{day}"
+    layer, selected = layer.value, selected.value
     with solara.Row(style={"flex-wrap": "wrap"}, classes=["exports"]):
         solara.FileDownload(run.figures_csv, filename=f"figures_{stem}.csv",
                             label=tr("export.figures", lang))
@@ -98,11 +103,14 @@ def Exports(run: Run, lang: str, layer: str, selected: int | None, stem: str):
 
 
 @solara.component
-def LiveMap(run: Run, lang: str, player: Player, layer: str, selected: solara.Reactive):
+def LiveMap(run: Run, lang: str, player: Player, layer: solara.Reactive,
+            selected: solara.Reactive):
+    """Clock and map (the layer and selection are read here, so changing them redraws
+    only this part)."""
     frame = player.frame.value
     solara.use_effect(player.drawn.set, [frame])
     Clock(*run.clock(), run.days, run.model is not None and run.finished, lang)
-    MapView(run, frame, layer, selected, lang, display_px=460)
+    MapView(run, frame, layer.value, selected, lang, display_px=460)
 
 
 @solara.component
@@ -171,13 +179,11 @@ def SingleRunView(run: Run, lang: str):
                                   on_click=h.reset, color="primary",
                                   classes=["btn-reset-levers"])
         with solara.Column(classes=["map-column"], style={"width": "470px"}):
-            LiveMap(run, lang, player, layer.value, selected)
+            LiveMap(run, lang, player, layer, selected)
             LayerPicker(layer, lang)
-            Legend(lang, layer.value)
+            LayerLegend(lang, layer)
         with solara.Column(classes=["figures-column"], style={"flex": "1 1 520px",
                                                               "max-width": "560px"}):
             LiveFigures(run, lang, player, selected)
             LiveCharts(run, lang, player)
-            day, _ = run.clock()
-            Exports(run, lang, layer.value, selected.value,
-                    f"{run.scenario_name}_seed{run.seed}_day{day}")
+            Exports(run, lang, player, layer, selected)

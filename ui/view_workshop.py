@@ -17,7 +17,7 @@ from .charts import timeline_html
 from .figures import format_delta, format_with_unit, verdicts
 from .i18n import tr
 from .labels import FIGURES
-from .map_view import CommunityPanel, LayerPicker, Legend, MapView
+from .map_view import CommunityPanel, LayerLegend, LayerPicker, MapView
 from .player import Player, clock_handlers, use_player
 from .scenario_text import scenario_text
 from .state import Workshop
@@ -139,7 +139,7 @@ def verdict_html(ws: Workshop, rows: list[dict[str, Any]], lang: str) -> str:
 
 
 @solara.component
-def WorkshopFirstScreen(ws: Workshop, lang: str, player: Player, layer: str,
+def WorkshopFirstScreen(ws: Workshop, lang: str, player: Player, layer: solara.Reactive,
                         selected: tuple[solara.Reactive, solara.Reactive]):
     """Verdicts, then map A | difference | map B: redrawn on every frame."""
     frame = player.frame.value
@@ -164,7 +164,7 @@ def WorkshopFirstScreen(ws: Workshop, lang: str, player: Player, layer: str,
                                                                 "gap": "0"}):
                 Clock(*run.clock(), run.days, run.model is not None and run.finished, lang,
                       css_class=f"clock-{tag}")
-                MapView(run, frame, layer, selected[side], lang, display_px=MAP_PX,
+                MapView(run, frame, layer.value, selected[side], lang, display_px=MAP_PX,
                         css_class=f"map-{tag}")
 
 
@@ -243,12 +243,12 @@ def WorkshopView(ws: Workshop, lang: str):
                                "align-items": "flex-start"}):
             for side in (0, 1):
                 SideControls(ws, side, lang, playing, player)
-        WorkshopFirstScreen(ws, lang, player, layer.value, (sel_a, sel_b))
+        WorkshopFirstScreen(ws, lang, player, layer, (sel_a, sel_b))
         with solara.Row(style={"flex-wrap": "wrap", "align-items": "center", "gap": "8px"}):
             LayerPicker(layer, lang)
-        Legend(lang, layer.value)
+        LayerLegend(lang, layer)
         WorkshopBelow(ws, lang, player, (sel_a, sel_b))
         with solara.Details(summary=tr("workshop.settings", lang), expand=False):
             with solara.Div(classes=["workshop-settings"], style={"max-width": "420px"}):
                 RunSettings(seed, scale, days, lang, disabled=playing, errors=errors)
-        WorkshopTools(ws, lang, player, layer.value, h.loaded)
+        WorkshopTools(ws, lang, player, layer, h.loaded)

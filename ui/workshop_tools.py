@@ -20,7 +20,7 @@ def _Upload(label: str, hint: str, event_loaded: Callable[[dict], None]):
 
 
 @solara.component
-def WorkshopTools(ws: Workshop, lang: str, player: Player, layer: str,
+def WorkshopTools(ws: Workshop, lang: str, player: Player, layer: solara.Reactive,
                   on_loaded: Callable[[], None]):
     message = solara.use_reactive(None)  # (ok, text)
 
@@ -39,6 +39,7 @@ def WorkshopTools(ws: Workshop, lang: str, player: Player, layer: str,
             message.set((True, tr("setup.loaded", lang, name=file_info.get("name", ""))))
         on_loaded()
 
+    layer = layer.value
     stem = f"workshop_{ws.a.scenario_name}_vs_{ws.b.scenario_name}_seed{ws.a.seed}"
     solara.HTML(tag="div", unsafe_innerHTML=f"<b>{tr('tools', lang)}</b>")
     with solara.Row(style={"flex-wrap": "wrap", "align-items": "center"},
