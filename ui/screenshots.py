@@ -118,7 +118,7 @@ def main(argv: list[str] | None = None) -> int:
             pg = browser.new_page(viewport={"width": 1400, "height": 900})
             pg.set_default_timeout(90_000)
             pg.goto(url)
-            pg.wait_for_selector(".clock")
+            pg.wait_for_selector(".map-image img.map-base")
             rate1 = _play(pg, args.seconds, ".clock")
             args.out.mkdir(parents=True, exist_ok=True)
             _run_to(pg, 8)

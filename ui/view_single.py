@@ -110,6 +110,9 @@ def LiveMap(run: Run, lang: str, player: Player, layer: solara.Reactive,
     frame = player.frame.value
     solara.use_effect(player.drawn.set, [frame])
     Clock(*run.clock(), run.days, run.model is not None and run.finished, lang)
+    if run.renderer is None and run.error is None:
+        with solara.Div(classes=["building-note"]):
+            solara.Info(tr("building", lang), dense=True)
     MapView(run, frame, layer.value, selected, lang, display_px=460)
 
 
@@ -136,8 +139,16 @@ def LiveCharts(run: Run, lang: str, player: Player):
 @solara.component
 def SingleRunView(run: Run, lang: str):
     error = solara.use_reactive(None)
-    solara.use_memo(run.ensure_built, [])
     player = use_player(run.step, lambda: run.finished, run)
+
+    def build_first():
+        """Build the city after the page is shown (it takes a second or more on a busy
+        machine), then draw the map."""
+        if run.model is None and run.error is None:
+            run.ensure_built()
+            player.redraw(finished=run.finished, rebuilt=True)
+
+    solara.use_thread(build_first, dependencies=[], intrusive_cancel=False)
     layer = solara.use_reactive("")
     selected = solara.use_reactive(None)
     # what the controls show; applied to the run on Reset
@@ -163,7 +174,8 @@ def SingleRunView(run: Run, lang: str):
         with solara.Column(classes=["controls"], style={"width": "330px"}):
             ScenarioPicker(run.scenario_name, h.pick_scenario, lang, disabled=playing)
             ScaleNote(run.scale, lang)
-            PlayControls(player, h.step, h.reset, lang, on_run_to=h.run_to, days=run.days)
+            PlayControls(player, h.step, h.reset, lang, on_run_to=h.run_to, days=run.days,
+                         ready=run.model is not None)
             if error.value or run.error:
                 with solara.Div(classes=["run-error"]):
                     solara.Error(f"{tr('error.scenario', lang)}: {error.value or run.error} "

@@ -223,9 +223,10 @@ def RateLabel(rate: solara.Reactive, lang: str):
 
 @solara.component
 def PlayControls(player: Player, on_step, on_reset, lang: str,
-                 on_run_to: Callable[[int], None] | None = None, days: int = 30):
-    """Play / Pause, Step, Reset, speed, and "run to day N"."""
-    playing, finished = player.playing, player.finished.value
+                 on_run_to: Callable[[int], None] | None = None, days: int = 30,
+                 ready: bool = True):
+    """Play / Pause, Step, Reset, speed, and "run to day N" (disabled until `ready`)."""
+    playing, finished = player.playing, player.finished.value or not ready
     target = solara.use_reactive(min(days, 7))
     with solara.Row(style={"align-items": "center", "flex-wrap": "wrap", "gap": "4px"},
                     classes=["play-controls"]):
@@ -253,6 +254,7 @@ def PlayControls(player: Player, on_step, on_reset, lang: str,
                                    dense=True, hide_details=True, type="number",
                                    style_="max-width: 70px", class_="run-to-day")
                 solara.Button(tr("runto", lang), on_click=lambda: on_run_to(target.value),
-                              disabled=playing.value, classes=["btn-run-to"], outlined=True,
+                              disabled=playing.value or not ready, classes=["btn-run-to"],
+                              outlined=True,
                               attributes=tip(tr("runto.help", lang)))
         RateLabel(player.rate, lang)
