@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from simulation.engine import TIMESERIES_COLUMNS
+from simulation.metrics import timeseries_table
 from simulation.model import GovernanceModel
 from simulation.scenario import Scenario, ScenarioError
 
@@ -243,10 +243,9 @@ class Run:
         return df
 
     def timeseries_frame(self) -> pd.DataFrame:
-        """The engine's own hourly series (`engine.TIMESERIES_COLUMNS`)."""
+        """The model's hourly series (its DataCollector)."""
         with self.lock:
-            rows = list(self.model.engine.timeseries) if self.model else []
-        return pd.DataFrame(rows, columns=list(TIMESERIES_COLUMNS))
+            return timeseries_table(self.model) if self.model else pd.DataFrame()
 
     def description(self) -> dict[str, Any]:
         return {"scenario": self.scenario_name, "seed": self.seed, "scale": self.scale,
