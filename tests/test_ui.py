@@ -12,8 +12,9 @@ from conftest import ROOT, cli
 
 from simulation.parameters import iter_params
 from simulation.scenario import ScenarioError
-from ui import assets, batch, figures, i18n, labels, levers, setup_file, state
-from ui.map_image import LAYERS, MapRenderer, scale_bar
+from ui import assets, batch, figures, i18n, labels, lever_labels, levers, setup_file, state
+from ui import verdicts as vd
+from ui.map_image import LAYERS, MapRenderer, layer_legend, scale_bar
 from ui.scenario_text import has_chinese, scenario_text
 from ui.svgchart import nice_ticks, panel
 
@@ -30,7 +31,7 @@ def test_levers_are_schema_keys_with_bounds():
     keys = [k for k, _ in levers.levers()]
     assert keys == [k for k in levers.LEVER_KEYS if k in schema]
     for key, p in levers.levers():
-        assert key in labels.LEVERS, key
+        assert key in lever_labels.LEVERS, key
         if p.kind in ("int", "float"):
             lo, hi, _ = levers.lever_bounds(p)
             assert levers.coerce(p, hi + 10**9) == hi and levers.coerce(p, lo - 10**9) == lo
@@ -46,13 +47,14 @@ def test_only_scenarios_folder_names_are_loaded():
 
 
 def test_run_steps_and_records_figures(run):
-    t0 = run.time_min
+    t0, before = run.time_min, len(run.history)
     assert run.step(2) == 2 and run.time_min == t0 + 120
     f = run.figures()
-    assert f["needs_arisen"] >= f["resolved"] + f["unreached"]
+    assert f["needs_arisen"] >= f["resolved"] + f["gave_up"]
     assert 0 <= f["service_circle_coverage"] <= 1
-    assert len(run.history) >= 3
-    assert "response_median_h" in run.history_csv().splitlines()[0]
+    assert len(run.history) == before + 1  # one record per frame
+    series = run.timeseries_csv().splitlines()  # the model's DataCollector, hourly
+    assert series[0].startswith("hour,needs_arisen,") and len(series) == 1 + 1 + t0 / 60 + 2
     assert "figure,needs_arisen" in run.figures_csv()
 
 
@@ -81,7 +83,7 @@ def test_workshop_sides_share_the_clock_and_compare():
 
 
 def test_map_image_draws_layers(run):
-    run.step(2)
+    run.step(10)  # into office hours (staff load has paid hours to show)
     plain = run.map_rgb()
     assert plain.ndim == 3 and plain.shape[2] == 3 and plain.dtype == np.uint8
     assert plain.std() > 10
@@ -118,7 +120,7 @@ def test_every_label_has_chinese():
     for key in i18n.keys():
         assert i18n.tr(key, "zh") != i18n.tr(key, "en") or key.startswith("diff.") \
             or key in ("legend.wait0", "legend.wait1", "legend.wait2", "legend.wait3"), key
-    for table in (labels.FIGURES, labels.COMMUNITY_FIGURES, labels.LEVERS):
+    for table in (labels.FIGURES, labels.COMMUNITY_FIGURES, lever_labels.LEVERS):
         for key, lab in table.items():
             assert lab.en and lab.zh and lab.define_en and lab.define_zh, key
             assert lab.define_en.endswith(".") and lab.define_zh.endswith("。"), key
@@ -136,19 +138,24 @@ def _batch_folder(folder, rows=(("a", 1.0), ("a", 2.0), ("b", 5.0))):
 
 
 def test_every_figure_shown_has_a_definition(run):
-    shown = {k for k, _ in figures.KPI_KEYS}
+    shown = {k for k, _ in vd.KPI_KEYS}
     assert shown == set(labels.FIGURES)
-    assert set(run.figures()) >= shown - {"petitions"}
+    assert set(run.figures()) >= shown
+    assert set(vd.HEADLINE) <= shown
+    legends = layer_legend()
+    for layer in LAYERS[1:]:  # every layer: a button label, a help text and a legend
+        assert i18n.has(f"layer.{layer}") and i18n.has(f"layer.{layer}.help"), layer
+        assert legends[layer] and all(i18n.has(k) for k, _ in legends[layer]), layer
 
 
 def test_differences_of_shares_are_percentage_points():
-    assert figures.format_delta("reach", 0.03) == "+3.0 pp"
-    assert figures.format_delta("reach", -0.03, "zh") == "−3.0 个百分点"
-    assert figures.format_delta("response_median_h", -37.5) == "−37.5 h"
-    assert figures.format_delta("backlog", 0) == "0"
-    rows = figures.difference({"response_median_h": 46.0, "reach": 0.5},
-                              {"response_median_h": 9.0, "reach": 0.5})
-    lines = figures.verdicts(rows, ("Hierarchy", "Flat"))
+    assert vd.format_delta("reach", 0.03) == "+3.0 pp"
+    assert vd.format_delta("reach", -0.03, "zh") == "−3.0 个百分点"
+    assert vd.format_delta("response_median_h", -37.5) == "−37.5 h"
+    assert vd.format_delta("backlog", 0) == "0"
+    rows = vd.difference({"response_median_h": 46.0, "reach": 0.5},
+                         {"response_median_h": 9.0, "reach": 0.5})
+    lines = vd.verdicts(rows, ("Hierarchy", "Flat"))
     assert lines[0] == ("response_median_h", "B",
                         "Flat answers half of needs within 9.0 h instead of 46.0 h")
     assert lines[1][1] == "same"
@@ -184,9 +191,44 @@ def test_case_arrays_follow_the_engine():
         e = r.model.engine
         assert n == e.next_onset
         for field in cases.FIELDS:
-            np.testing.assert_array_equal(cases[field], np.asarray(getattr(e, field)[:n], float))
+            np.testing.assert_array_equal(cases[field],
+                                          np.asarray(getattr(e.cases, field)[:n], float))
     before = len(r.history)
     assert r.run_to_day(4) == 72 - 36 and len(r.history) - before == 2  # daily records
+
+
+@pytest.mark.parametrize("scenario", ["hierarchy_2011", "flat_2012"])
+def test_page_figures_are_the_models(scenario):
+    """What the page shows equals what the model reports: the DataCollector's latest row,
+    and at the end of a run the summary's figures (the page's own case computations
+    follow the summary's definitions)."""
+    from simulation.metrics import summary
+
+    r = state.Run(scenario, seed=3, scale=0.05, days=3)
+    assert r.build()
+    r.step(72)
+    f, s = r.figures(), summary(r.model)
+    row = r.timeseries_frame().iloc[-1]
+    for key in figures.ROW_FIGURES:
+        assert f[key] == row[key] or (f[key] is None and pd.isna(row[key])), key
+    assert f["reach"] == pytest.approx(s["reach"])
+    for key in ("resolved_within_deadline", "police_p1_within_target", "visit_coverage",
+                "service_circle_coverage", "service_circle_coverage_authority",
+                "service_circle_coverage_open_hours"):
+        assert f[key] == pytest.approx(s[key]) or f[key] is s[key] is None, key
+    km = s["response_time_km_min"]
+    for page, model in (("response_median_h", "median"), ("response_p90_h", "p90")):
+        assert (f[page] is km[model] is None) or f[page] * 60 == pytest.approx(km[model])
+    assert f["tasks_overdue"] == s["tasks"]["overdue"]
+    assert r._cache.near_power.mean() == pytest.approx(s["service_circle_coverage_authority"])
+    st = r.model.structure
+    for area in (0, st.n_communities):  # a community and a village
+        name = st.area_names[area]
+        c, b = r.community(area), s["by_community"][name]
+        assert c["utilisation"] == pytest.approx(b["utilisation"])
+        assert c["tasks_overdue"] == b["tasks_overdue"] and c["reach"] == pytest.approx(
+            b["reach"])
+        assert c["residents"] == pytest.approx(b["residents"] / 0.05, abs=1)
 
 
 def test_chart_series_are_bounded(run):

@@ -1,15 +1,23 @@
 """Every figure the page shows comes from here: the ONE adapter between the model and the
-page (with `ui.labels` for names, units and definitions).
+page (with `ui.labels` for names, units and definitions; `ui.compare` formats and
+compares them).
 
-Today it computes the live figures from the engine's case arrays (`live_figures`: only
-needs arisen up to the clock, unlike `simulation.metrics.summary`, which is for finished
-runs) and a community's figures for the community panel. When the model gains a Mesa
-DataCollector filled every simulated hour (model-level and per-community reporters),
-`live_figures` and `community_figures` become reads of its latest rows, and nothing else
-in the page changes.
+Where each figure comes from:
 
-Also here: formatting (units, percentage points for differences of shares), the
-workshop's difference rows and the one-line verdicts.
+* the model's DataCollector row for the latest simulated hour (`simulation.figures.
+  MODEL_REPORTERS`): counts, backlog, petitions, repeat contacts, patrol coverage 1/4/24 h,
+  mean trust, community staff utilisation, calls waiting; reach as
+  `simulation.metrics.current_figures` defines it (reported / arisen); visit coverage
+  from the model's visit book;
+* `simulation.metrics` summary functions: tasks overdue (`task_figures`), the three
+  service-circle shares (`simulation.coverage.service_circle`, once per model: they do not
+  change during a run);
+* distributions and deadline shares over the cases so far (`ui.case_arrays`: response
+  and acknowledgement Kaplan-Meier quantiles, resolved within deadline, priority-1 calls
+  within target), from the model's case arrays with the summary's definitions;
+* per community: the `CommunityOffice` agent's DataCollector reporters
+  (`simulation.figures.COMMUNITY_REPORTERS`: queued, open cases, utilisation, tasks
+  overdue) and the case figures above restricted to the community's residents.
 """
 
 from __future__ import annotations
@@ -19,201 +27,134 @@ from typing import Any
 
 import numpy as np
 
-from simulation.metrics import km_quantiles
+from simulation.coverage import commonest_kind, service_circle, walk_to_power
+from simulation.figures import COMMUNITY_REPORTERS
+from simulation.metrics import task_figures
 
-from .labels import FIGURES, figure
+from .case_arrays import CaseArrays, case_figures
 
-#: Figures of a run in display order, with direction (+1 more is better, -1 less).
-KPI_KEYS: tuple[tuple[str, int], ...] = tuple((k, f.direction) for k, f in FIGURES.items())
-KPI_DIRECTION = dict(KPI_KEYS)
-#: Figures with a one-line verdict in the workshop, in this order.
-HEADLINE = ("response_median_h", "reach", "patrol_coverage_24h", "service_circle_coverage",
-            "visit_coverage")
-#: The chart series (figure keys) a run records every simulated hour.
+#: The chart series (figure keys) recorded with each frame.
 SERIES = ("response_median_h", "response_p90_h", "backlog", "reach", "patrol_coverage_24h",
-          "mean_trust")
-
-
-# ------------------------------------------------------------------------ formatting
-def is_missing(value: Any) -> bool:
-    return value is None or (isinstance(value, float) and math.isnan(value))
-
-
-def format_kpi(key: str, value: Any) -> str:
-    """The figure's value as shown (display factor and precision, no unit)."""
-    if is_missing(value):
-        return "—"
-    f = figure(key)
-    shown = value * f.factor
-    if f.decimals or isinstance(shown, float) and f.factor != 1:
-        return f"{shown:,.{f.decimals}f}"
-    if isinstance(shown, float):
-        return f"{shown:,.0f}" if float(shown).is_integer() else f"{shown:,.2f}"
-    return f"{shown:,}"
-
-
-def format_with_unit(key: str, value: Any, lang: str = "en") -> str:
-    text = format_kpi(key, value)
-    unit = figure(key).unit(lang)
-    if text == "—" or not unit or unit == "0-1":
-        return text
-    return f"{text} %" if unit == "%" else f"{text} {unit}"
-
-
-def format_delta(key: str, delta: Any, lang: str = "en") -> str:
-    """A difference B − A: signed, shares in percentage points ("+3.0 pp")."""
-    if is_missing(delta):
-        return "—"
-    f = figure(key)
-    body = format_kpi(key, abs(delta))
-    sign = "+" if delta > 0 and body.strip("0.,") else "−" if delta < 0 and \
-        body.strip("0.,") else ""
-    unit = ("pp" if lang != "zh" else "个百分点") if f.is_share else \
-        ("" if f.unit_en in ("", "0-1") else f.unit(lang))
-    return f"{sign}{body} {unit}".strip()
-
-
-# ------------------------------------------------------------------------ live figures
-def petitions_of(model) -> int | None:
-    """Petitions so far, if the model counts them (None otherwise)."""
-    n = getattr(model.engine, "petitions", None)
-    if isinstance(n, int | np.integer):
-        return int(n)
-    times = getattr(model.engine, "petition", None)
-    if isinstance(times, list):
-        upto = int(model.engine.next_onset)
-        arr = np.asarray(times[:upto], float)
-        return int(np.isfinite(arr).sum())
-    return None
-
-
-class CaseArrays:
-    """The engine's per-need timestamps as numpy arrays, kept up to date cheaply.
-
-    The engine keeps them in Python lists; converting every list on every frame costs
-    more as needs accumulate (tens of milliseconds after a few months). A timestamp only
-    ever changes from NaN to a time, and a need that is resolved or given up changes no
-    more, so `update` converts the needs that arose since the last call and re-reads only
-    the needs still open."""
-
-    FIELDS = ("reported", "first_response", "resolved", "gave_up")
-
-    def __init__(self, engine):
-        self.e = engine
-        self.onset = np.asarray(engine.onset, float)  # drawn for the whole horizon
-        self.cell = np.asarray(engine.cell, np.int64)
-        self.resident = np.asarray(engine.resident, np.int64)
-        self.n = 0
-        self.arrays = {f: np.empty(0) for f in self.FIELDS}
-
-    def update(self) -> int:
-        """Bring the arrays up to the engine's clock; returns the needs arisen so far."""
-        e, old = self.e, self.n
-        n = int(e.next_onset)
-        lists = {f: getattr(e, f) for f in self.FIELDS}
-        open_ = np.flatnonzero(np.isnan(self.arrays["resolved"][:old])
-                               & np.isnan(self.arrays["gave_up"][:old]))
-        for f, lst in lists.items():
-            arr = self.arrays[f]
-            if len(open_):
-                arr[open_] = np.fromiter((lst[i] for i in open_), float, len(open_))
-            if n > old:
-                new = np.asarray(lst[old:n], float)
-                arr = self.arrays[f] = np.concatenate([arr[:old], new])
-        self.n = n
-        return n
-
-    def __getitem__(self, field: str) -> np.ndarray:
-        return self.arrays[field][:self.n]
+          "resolved_within_deadline", "community_utilisation", "mean_trust")
+#: DataCollector columns the page shows as they are.
+ROW_FIGURES = ("needs_arisen", "reported", "resolved", "gave_up", "petitions",
+               "repeat_contacts", "backlog", "queued_items", "officers_busy", "calls_waiting",
+               "patrol_coverage_1h", "patrol_coverage_4h", "patrol_coverage_24h",
+               "mean_trust", "community_utilisation", "tasks_done_late")
 
 
 class FigureCache:
-    """Per-model figures that never change during a run (service-circle coverage), and
-    the case arrays (`CaseArrays`)."""
+    """What the page keeps per model: the case arrays, and the figures that do not change
+    during a run (the service circle: worked out on first use, it takes ~0.1 s)."""
 
     def __init__(self, model):
+        self.model = model
         res, st = model.residents, model.structure
-        circle = model.params["access"]["service_circle_min"]
-        self.in_circle = st.walk_min[res.home] <= circle
-        self.service_circle_coverage = float(self.in_circle.mean())
         self.area_of_resident = st.area_of_cell[res.home]
         self.cases = CaseArrays(model.engine)
+        self._circle: dict | None = None
+        self._near_power: np.ndarray | None = None
+
+    @property
+    def circle(self) -> dict:
+        """`simulation.coverage.service_circle` of the model."""
+        if self._circle is None:
+            self._circle = service_circle(self.model)
+        return self._circle
+
+    @property
+    def in_circle(self) -> np.ndarray:
+        """Per resident: within the service circle of any service point."""
+        m = self.model
+        return m.structure.walk_min[m.residents.home] <= m.params["access"][
+            "service_circle_min"]
+
+    @property
+    def near_power(self) -> np.ndarray:
+        """Per resident: within the service circle of a unit that can settle their
+        commonest matter (the per-resident form of the circle's `authority` share)."""
+        if self._near_power is None:
+            m = self.model
+            power, kind = walk_to_power(m), commonest_kind(m)
+            walk = np.zeros(m.residents.n)
+            for k, arr in power.items():
+                sel = kind == k
+                walk[sel] = arr[m.residents.home[sel]]
+            self._near_power = walk <= m.params["access"]["service_circle_min"]
+        return self._near_power
 
 
-def response_quantiles(onset: np.ndarray, reported: np.ndarray, first: np.ndarray,
-                       now: float) -> tuple[float | None, float | None]:
-    """Median and 90th percentile of the response time (hours) of the needs reported so
-    far, those still waiting censored at their wait so far (Kaplan-Meier, as
-    `simulation.metrics` does for finished runs): leaving them out would flatter the
-    slow structure early in a run."""
-    rep = np.isfinite(reported)
-    if not rep.any():
-        return None, None
-    observed = np.isfinite(first[rep])
-    dur = np.where(observed, first[rep] - onset[rep], now - onset[rep]) / 60.0
-    med, p90 = km_quantiles(dur, observed)
-    return med, p90
+def latest_row(model) -> dict[str, Any]:
+    """The DataCollector's row for the latest simulated hour (model-level reporters)."""
+    return {k: v[-1] for k, v in model.datacollector.model_vars.items()}
 
 
 def live_figures(model, cache: FigureCache) -> dict[str, Any]:
-    """The run's figures so far, from the needs that have arisen up to the model's clock."""
-    e, t = model.engine, model.time_min
-    c = cache.cases
-    n = c.update()
-    onset, first, resolved, gave_up = c.onset[:n], c["first_response"], c["resolved"], \
-        c["gave_up"]
-    rep = c["reported"]
-    med, p90 = response_quantiles(onset, rep, first, t)
-    reported = int(np.isfinite(rep).sum())
-    n_resolved = int(np.isfinite(resolved).sum())
-    n_unreached = int(np.isfinite(gave_up).sum())
-    visit = model.visits.coverage()
-    trust = model.residents.trust
+    """The run's figures so far (see the module docstring for where each comes from)."""
+    t = model.time_min
+    row = latest_row(model)
+    n = cache.cases.update()
+    vc = model.engine.visits.coverage()
+    circle = cache.circle
     end = model.days * 1440
-    return {
+    out = {k: row.get(k) for k in ROW_FIGURES}
+    out.update(case_figures(cache.cases, t, model.params["police"]["p1_target_min"]))
+    out.update({
         "time_min": float(t),
         "day": int(t // 1440) + 1 if t < end else model.days,
         "hour": int((t % 1440) // 60) if t < end else 24,
-        "response_median_h": med,
-        "response_p90_h": p90,
-        "service_circle_coverage": cache.service_circle_coverage,
-        "patrol_coverage_24h": float(e.patrol_coverage(t)) if t > 0 else None,
-        "visit_coverage": None if visit is None or math.isnan(visit) else float(visit),
-        "reach": reported / n if n else None,
-        "backlog": reported - n_resolved,
-        "open_needs": n - n_resolved - n_unreached,
-        "petitions": petitions_of(model),
-        "mean_trust": float(trust.mean()) if len(trust) else None,
-        "needs_arisen": n,
-        "resolved": n_resolved,
-        "unreached": n_unreached,
-        "calls_waiting": len(model.police.waiting),
-    }
+        "reach": row["reported"] / row["needs_arisen"] if row["needs_arisen"] else None,
+        "service_circle_coverage": circle["any"],
+        "service_circle_coverage_authority": circle["authority"],
+        "service_circle_coverage_open_hours": circle["open_hours"],
+        "visit_coverage": None if math.isnan(vc) else float(vc),
+        "tasks_overdue": task_figures(model)["overdue"],
+        "open_needs": n - row["resolved"] - row["gave_up"],
+    })
+    return out
 
 
-def _pools(unit) -> list:
-    return list({id(x): x for x in (unit.desk, unit.cases) if x is not None}.values())
+# ------------------------------------------------------------------------ communities
+def office_of_area(model, area: int):
+    """The office agent (a `CommunityOffice` for communities and village centres) of the
+    unit that area `area`'s residents walk in to."""
+    return model.offices[int(model.structure.area_unit[area])]
+
+
+def reporters_of(office) -> dict[str, Any]:
+    """The office's per-community DataCollector reporters, read from the agent (the same
+    attributes the DataCollector records every hour), but its name."""
+    return {col: getattr(office, attr) for col, attr in COMMUNITY_REPORTERS.items()
+            if col != "name"}
+
+
+def area_patrol_coverage(model, cells: np.ndarray, window_h: float = 24) -> float | None:
+    """`simulation.coverage.patrol_coverage` restricted to `cells`: the share of the people
+    there now whose cell a patrol passed in the last `window_h` hours."""
+    t = model.time_min
+    if t < window_h * 60.0 or not len(cells):
+        return None
+    w = model.engine.people.weights(t)[cells]
+    total = w.sum()
+    if total <= 0:
+        return None
+    seen = np.asarray(model.engine.last_patrol)[cells] >= t - window_h * 60.0
+    return float(w[seen].sum() / total)
 
 
 def community_figures(model, cache: FigureCache, area: int) -> dict[str, Any]:
     """Figures of community (or village) `area` so far, for the community panel."""
-    e, st, t = model.engine, model.structure, model.time_min
+    st, t = model.structure, model.time_min
     c = cache.cases
     n = c.update()
     res_area = cache.area_of_resident
     mine = res_area[c.resident[:n]] == area
-    onset = c.onset[:n][mine]
-    first = c["first_response"][mine]
-    rep_min = c["reported"][mine]
-    reported = np.isfinite(rep_min)
-    resolved = np.isfinite(c["resolved"][mine])
+    reported = np.isfinite(c["reported"][mine])
+    settled = np.isfinite(c["resolved"][mine])
     gave_up = np.isfinite(c["gave_up"][mine])
-    med, _ = response_quantiles(onset, rep_min, first, t)
-    unit = st.units[int(st.area_unit[area])]
+    office = office_of_area(model, area)
+    unit = st.units[office.unit]
     cells = np.flatnonzero(st.area_of_cell == area)
-    inhabited = np.asarray(e.inhabited)
-    cells_inh = np.intersect1d(cells, inhabited)
-    last = np.asarray(e.last_patrol)
     pol, walk = model.police, model.walkers
     h = model.city.height
     xs = np.clip(np.rint(np.asarray(walk.x[:pol.n])).astype(np.int64), 0, model.city.width - 1)
@@ -221,55 +162,42 @@ def community_figures(model, cache: FigureCache, area: int) -> dict[str, Any]:
     on = (np.asarray(pol.officer_shift) == pol.on_duty_shift(t)) | \
         (np.asarray(pol.busy_until) > t)
     in_area = st.area_of_cell[xs * h + ys] == area
-    people = int((res_area == area).sum())
+    people = res_area == area
+    figs = case_figures(c, t, model.params["police"]["p1_target_min"], mine)
     return {
         "name": st.area_names[area],
         "level": unit.level,
-        "residents": people,
+        "unit_name": unit.name,
+        "residents": int(round(people.sum() / model.scale)),
         "needs_arisen": int(mine.sum()),
-        "response_median_h": med,
+        "response_median_h": figs["response_median_h"],
+        "resolved_within_deadline": figs["resolved_within_deadline"],
         "reach": float(reported.mean()) if len(reported) else None,
-        "open_needs": int((~resolved & ~gave_up).sum()),
-        "backlog": int((reported & ~resolved).sum()),
-        "service_circle_coverage": float(cache.in_circle[res_area == area].mean())
-        if people else None,
-        "patrol_coverage_24h": float((last[cells_inh] >= t - 1440.0).mean())
-        if len(cells_inh) and t > 0 else None,
+        "open_needs": int((~settled & ~gave_up).sum()),
+        "backlog": int((reported & ~settled & ~gave_up).sum()),
+        "service_circle_coverage": float(cache.in_circle[people].mean())
+        if people.any() else None,
+        "service_circle_coverage_authority": float(cache.near_power[people].mean())
+        if people.any() else None,
+        "patrol_coverage_24h": area_patrol_coverage(model, cells, 24),
         "staff": dict(unit.staff),
-        "utilisation": _utilisation(model, unit),
-        "queue": sum(len(p.queue) for p in _pools(unit)),
+        **reporters_of(office),
         "police_bases": int(np.isin(np.asarray(pol.base_cells), cells).sum()),
         "police_on_duty": int((on & in_area).sum()),
     }
 
 
-def _utilisation(model, unit, office_days: int | None = None) -> float | None:
-    """Busy share of the paid time of `unit`'s desk staff and caseworkers so far (as
-    `simulation.metrics.load_figures` counts it for the whole city)."""
-    days = model.time_min / 1440.0
-    if office_days is None:
-        office_days = sum(model.calendar.is_workday(d) for d in range(int(math.ceil(days))))
-    offered = busy = 0.0
-    for pool in _pools(unit):
-        minutes = 1440.0 * days if pool.round_the_clock else \
-            office_days * model.calendar.day_minutes
-        offered += pool.servers * minutes
-        busy += pool.busy_min
-    return busy / offered if offered else None
-
-
+# ------------------------------------------------------------------------ map layers
 def utilisation_by_area(model) -> np.ndarray:
-    """Each area's unit's staff utilisation so far (NaN where nothing was offered yet)."""
-    st = model.structure
-    days = model.time_min / 1440.0
-    office_days = sum(model.calendar.is_workday(d) for d in range(int(math.ceil(days))))
-    out = [_utilisation(model, st.units[int(uid)], office_days) for uid in st.area_unit]
+    """Each area's unit's staff utilisation so far (the `utilisation` reporter; NaN
+    where nothing was paid yet)."""
+    out = [office_of_area(model, a).utilisation for a in range(len(model.structure.area_unit))]
     return np.array([np.nan if u is None else u for u in out], float)
 
 
 def reach_by_area(model, cache: FigureCache) -> np.ndarray:
-    """Each area's reach so far: the share of its residents' needs that reached a
-    responsible unit (NaN where no need has arisen yet)."""
+    """Each area's reach so far: the share of its residents' needs that reached someone
+    responsible (NaN where no need has arisen yet)."""
     st, c = model.structure, cache.cases
     n = c.update()
     n_areas = len(st.area_unit)
@@ -284,60 +212,11 @@ def reach_by_area(model, cache: FigureCache) -> np.ndarray:
         return np.where(total > 0, hit / total, np.nan)
 
 
-# ------------------------------------------------------------------------ comparison
-def difference(fa: dict[str, Any], fb: dict[str, Any]) -> list[dict[str, Any]]:
-    """One row per figure: A, B, B − A and which side is better (None: neither)."""
-    rows = []
-    for key, direction in KPI_KEYS:
-        va, vb = fa.get(key), fb.get(key)
-        delta = better = None
-        if not is_missing(va) and not is_missing(vb):
-            delta = vb - va
-            if format_kpi(key, va) == format_kpi(key, vb):
-                better = "same"  # equal as shown (trust 0.550 vs 0.550)
-            elif direction:
-                better = "B" if delta * direction > 0 else "A"
-        rows.append({"key": key, "a": va, "b": vb, "delta": delta, "better": better})
-    return rows
-
-
-_VERDICT = {
-    "response_median_h": ("{w} answers half of needs within {wv} instead of {lv}",
-                          "{w}半数需求在{wv}内得到响应，{l}需{lv}"),
-    "reach": ("{w} reaches {wv} of needs instead of {lv}",
-              "{w}的需求触达率为{wv}，{l}为{lv}"),
-    "patrol_coverage_24h": ("{w} patrols {wv} of inhabited cells a day instead of {lv}",
-                            "{w}每天巡逻覆盖{wv}的有人居住网格，{l}为{lv}"),
-    "service_circle_coverage": ("{w} puts {wv} of residents within 15 minutes of service "
-                                "instead of {lv}",
-                                "{w}有{wv}的居民在15分钟服务圈内，{l}为{lv}"),
-    "visit_coverage": ("{w} makes {wv} of scheduled visits on time instead of {lv}",
-                       "{w}按时完成{wv}的定期走访，{l}为{lv}"),
-}
-
-
-def verdicts(rows: list[dict[str, Any]], names: tuple[str, str], lang: str = "en"
-             ) -> list[tuple[str, str, str]]:
-    """Plain-language one-liners for the headline figures: (figure key, side, text);
-    side is "A", "B" or "same"."""
-    out = []
-    by_key = {r["key"]: r for r in rows}
-    for key in HEADLINE:
-        r = by_key.get(key)
-        if r is None or r["better"] is None:
-            continue
-        label = figure(key).label(lang)
-        if r["better"] == "same":
-            text = (f"{label}：两侧相同（{format_with_unit(key, r['a'], lang)}）" if lang == "zh"
-                    else f"{label}: the same on both sides "
-                    f"({format_with_unit(key, r['a'], lang)})")
-            out.append((key, "same", text))
-            continue
-        win = 0 if r["better"] == "A" else 1
-        vals = (r["a"], r["b"])
-        template = _VERDICT[key][1 if lang == "zh" else 0]
-        text = template.format(w=names[win], l=names[1 - win],
-                               wv=format_with_unit(key, vals[win], lang),
-                               lv=format_with_unit(key, vals[1 - win], lang))
-        out.append((key, r["better"], text))
-    return out
+def share_by_cell(model, flags: np.ndarray) -> np.ndarray:
+    """Per grid cell, the share of its residents with `flags` (NaN where nobody lives)."""
+    n_cells = model.city.width * model.city.height
+    home = model.residents.home
+    total = np.bincount(home, minlength=n_cells).astype(float)
+    hit = np.bincount(home, weights=flags.astype(float), minlength=n_cells)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(total > 0, hit / total, np.nan)

@@ -6,11 +6,11 @@ from __future__ import annotations
 import io
 import textwrap
 
-from .figures import format_delta, format_with_unit, verdicts
 from .i18n import tr
 from .labels import FIGURES
 from .scenario_text import scenario_text
 from .state import Workshop
+from .verdicts import format_delta, format_with_unit, verdicts
 
 
 def handout(ws: Workshop, lang: str = "en", layer: str = "", fmt: str = "png") -> bytes:

@@ -51,29 +51,31 @@ _LABELS: dict[str, tuple[str, str]] = {
     "layer.none": ("No layer", "无图层"),
     "layer.none.help": ("Only the city, its people and open needs.",
                         "只显示城市、人员和未结需求。"),
-    "layer.circle": ("15-min service circle", "15分钟服务圈"),
+    "layer.circle": ("15-min circle", "15分钟服务圈"),
     "layer.circle.help": ("Inhabited cells within 15 minutes' walk of a service point that takes "
-                          "walk-ins (green) and beyond (red).",
-                          "距可办事服务点步行15分钟内（绿）与以外（红）的有人居住网格。"),
+                          "walk-ins (green) and beyond (red): the figure 'Within 15 min of a "
+                          "service point'.",
+                          "距可办事服务点步行15分钟内（绿）与以外（红）的有人居住网格，即“15分钟服务圈内居民”"
+                          "指标。"),
+    "layer.circle_authority": ("15 min, can settle", "15分钟可办结"),
+    "layer.circle_authority.help": (
+        "Per inhabited cell, the share of its residents within 15 minutes' walk of a unit "
+        "that can itself settle their commonest matter: the figure 'Within 15 min of a "
+        "unit that can settle it'.",
+        "每个有人居住网格中，步行15分钟内有能自行办结其最常见事项的单位的居民比例，即“15分钟内可办结”指标。"),
     "layer.patrol1": ("Patrolled, 1 h", "巡逻1小时"),
-    "layer.patrol1.help": ("Inhabited cells a police officer, joint-defence member or grid "
-                           "worker passed in the last hour.",
-                           "近1小时内有民警、联防队员或网格员经过的有人居住网格。"),
     "layer.patrol4": ("Patrolled, 4 h", "巡逻4小时"),
-    "layer.patrol4.help": ("Inhabited cells passed by a patrol or grid round in the last "
-                           "4 hours.", "近4小时内有巡逻或网格巡查经过的有人居住网格。"),
     "layer.patrol24": ("Patrolled, 24 h", "巡逻24小时"),
-    "layer.patrol24.help": ("Inhabited cells passed by a patrol or grid round in the last "
-                            "24 hours (the figure 'Inhabited cells patrolled, last 24 h').",
-                            "近24小时内有巡逻或网格巡查经过的有人居住网格（即“近24小时巡逻覆盖”指标）。"),
     "layer.reach": ("Reach", "触达率"),
     "layer.reach.help": ("Each community coloured by its reach so far: the share of its "
-                         "residents' needs that reached a responsible unit.",
-                         "按截至目前的触达率为各社区着色：居民需求到达责任单位的比例。"),
+                         "residents' needs that reached someone responsible.",
+                         "按截至目前的触达率为各社区着色：居民需求到达责任方的比例。"),
     "layer.load": ("Staff load", "人员负荷"),
     "layer.load.help": ("Each community coloured by its staff utilisation so far: the share "
-                        "of paid office time its desk staff and caseworkers were busy.",
-                        "按截至目前的人员忙碌比例为各社区着色：窗口人员和办事人员在工作时间内的忙碌比例。"),
+                        "of its staff's paid hours spent on work (walk-ins, cases, referrals, "
+                        "tasks from above, visits, rounds).",
+                        "按截至目前的人员负荷为各社区着色：工作人员带薪工时中用于工作（接待、案件、转办、"
+                        "上级任务、走访、巡查）的比例。"),
     "legend.population": ("residents per cell (darker = more)", "每格居民（越深越多）"),
     "legend.industrial": ("industrial zone (JISCO)", "工业区（酒钢）"),
     "legend.commercial": ("commercial", "商业区"),
@@ -84,7 +86,9 @@ _LABELS: dict[str, tuple[str, str]] = {
     "legend.street_office": ("street-office boundary", "街道办边界"),
     "legend.selected": ("selected community", "选中的社区"),
     "legend.service_point": ("service point (walk-ins)", "服务点（窗口）"),
-    "legend.station": ("police base (station or office)", "警务站点（派出所或警务室）"),
+    "legend.station": ("police station", "派出所"),
+    "legend.post": ("community police office", "社区警务室"),
+    "legend.jisco_base": ("JISCO patrol base", "酒钢巡逻队驻地"),
     "legend.police": ("police officer on duty", "在岗民警"),
     "legend.auxiliary": ("joint-defence member", "联防队员"),
     "legend.grid_worker": ("grid worker", "网格员"),
@@ -95,13 +99,18 @@ _LABELS: dict[str, tuple[str, str]] = {
     "legend.wait3": ("≥ 1 week", "≥ 1周"),
     "legend.circle_in": ("within 15 min of a service point", "距服务点15分钟内"),
     "legend.circle_out": ("beyond 15 min", "超过15分钟"),
-    "legend.patrolled1": ("patrolled in the last hour", "近1小时有巡逻"),
-    "legend.patrolled4": ("patrolled in the last 4 h", "近4小时有巡逻"),
-    "legend.patrolled24": ("patrolled in the last 24 h", "近24小时有巡逻"),
+    "legend.patrolled1": ("people here, patrolled in the last hour", "有人，近1小时有巡逻"),
+    "legend.patrolled4": ("people here, patrolled in the last 4 h", "有人，近4小时有巡逻"),
+    "legend.patrolled24": ("people here, patrolled in the last 24 h", "有人，近24小时有巡逻"),
+    "legend.unpatrolled": ("people here, not patrolled", "有人，无巡逻"),
+    "legend.power_all": ("all residents can settle it within 15 min", "全部居民15分钟内可办结"),
+    "legend.power_some": ("some can", "部分居民可以"),
+    "legend.power_none": ("none can", "无居民可以"),
     "legend.reach0": ("no need reached a unit", "无需求触达"),
     "legend.reach50": ("half reached", "一半触达"),
     "legend.reach100": ("all reached", "全部触达"),
     "legend.nodata": ("no needs yet", "尚无需求"),
+    "legend.nodata_load": ("no paid hours yet", "尚未到工作时间"),
     "legend.load0": ("staff idle", "人员空闲"),
     "legend.load50": ("busy half the time", "一半时间忙碌"),
     "legend.load100": ("busy all the time", "全部时间忙碌"),
@@ -123,6 +132,8 @@ _LABELS: dict[str, tuple[str, str]] = {
     "chart.backlog": ("Backlog", "积压案件"),
     "chart.coverage": ("Coverage and reach (%)", "覆盖率与触达率（%）"),
     "chart.trust": ("Mean trust", "平均信任度"),
+    "chart.load": ("Community staff busy (%)", "社区人员负荷（%）"),
+    "chart.deadline": ("in deadline", "按期办结"),
     "chart.median": ("median", "中位数"),
     "chart.p90": ("p90", "90分位"),
     "chart.reach": ("reach", "触达率"),
@@ -177,6 +188,12 @@ _LABELS: dict[str, tuple[str, str]] = {
     # levers
     "choice.station": ("precinct stations", "派出所"),
     "choice.community": ("community police offices", "社区警务室"),
+    "choice.deadline": ("earliest deadline first", "期限最早优先"),
+    "choice.fifo": ("first come, first served", "先到先办"),
+    "choice.cases_first": ("residents' matters first", "居民事项优先"),
+    "choice.evaluation": ("what the unit is scored on first (考核)", "考核事项优先"),
+    "choice.beat_first": ("the beat's officers first (包片)", "本片区民警优先（包片）"),
+    "choice.nearest": ("nearest free officer", "最近的空闲民警"),
     # added for the workshop screen and the facilitator's tools
     "levers.fix": ("Fix the levers marked in red first:", "请先修正标红的参数："),
     "reset.help": ("Rebuild the run at day 1 with the levers, seed, share and horizon shown.",
@@ -186,10 +203,11 @@ _LABELS: dict[str, tuple[str, str]] = {
     "runto.day": ("Day", "天"),
     "runto.help": ("Run at once to the start of the day given (no drawing on the way).",
                    "立即运行到指定日期的开始（中间不绘图）。"),
-    "scale.warning": ("Only {scale:g} of the residents are simulated: figures marked * "
-                      "depend on that share and differ from the full city (set the share "
-                      "to 1 and press Reset).",
-                      "只模拟了{scale:g}的居民：标*的指标随该比例变化，与全市结果不同（将比例设为1后点击“重置”）。"),
+    "scale.note": ("A share of {scale:g} of the residents is simulated, each carrying the "
+                   "needs of {inv:.0f}; staff and police are at full strength, so the figures "
+                   "estimate the whole city's, with more chance variation than at share 1.",
+                   "模拟{scale:g}的居民，每人承担{inv:.0f}人的需求；人员与警力保持全额，各项指标仍估计全市"
+                   "水平，但随机波动比比例为1时更大。"),
     "verdict.wait": ("Press Play or Step: the verdicts appear once needs have arisen.",
                      "点击“播放”或“前进”：产生需求后显示结论。"),
     "workshop.run": ("Same seed {seed}, share {scale:g}, {days} days",
@@ -210,17 +228,27 @@ _LABELS: dict[str, tuple[str, str]] = {
     "handout.pdf": ("Handout (PDF)", "讲义（PDF）"),
     "handout.legend": ("Maps: grey cells = residents (darker = more); lilac = JISCO industrial "
                        "zone; lines = community (grey) and street-office (purple) boundaries; "
-                       "white squares = service points; navy squares = police bases; dots = "
+                       "white squares = service points; navy squares = police stations, small "
+                       "blue squares = community police offices; dots = "
                        "police (blue), joint-defence (teal), grid workers (green); open needs "
                        "by waiting time: yellow < 1 h, orange < 1 day, red < 1 week, dark red "
                        "longer.",
                        "地图：灰色格=居民（越深越多）；淡紫色=酒钢工业区；线=社区（灰）与街道办（紫）边界；"
-                       "白色方块=服务点；深蓝方块=警务站点；圆点=民警（蓝）、联防队员（青）、网格员（绿）；"
+                       "白色方块=服务点；深蓝方块=派出所，蓝色小方块=社区警务室；圆点=民警（蓝）、联防队员（青）、网格员（绿）；"
                        "未结需求按等待时间：黄<1小时，橙<1天，红<1周，深红更久。"),
     "handout.note": ("Simulated, not measured: one run of a model of Jiayuguan; both sides "
                      "face the same residents and needs (same seed).",
                      "模拟结果而非实测：嘉峪关模型的一次运行；两侧面对相同的居民和需求（同一种子）。"),
 }
+
+
+for _h, _en, _zh in ((1, "hour", "1小时"), (4, "4 hours", "4小时"), (24, "24 hours", "24小时")):
+    _LABELS[f"layer.patrol{_h}.help"] = (
+        f"Cells where people are at this hour (at home, or at work by day): patrolled by "
+        f"police or auxiliaries in the last {_en} (purple) or not (pink). The figure "
+        f"'People patrolled, last {_en}' weights them by the people in them.",
+        f"此刻有人所在（在家或白天在单位）的网格：近{_zh}内有民警或辅助巡逻人员经过（紫）或没有（粉）；"
+        f"“近{_zh}巡逻覆盖人口”指标按网格内人数加权。")
 
 
 def tr(key: str, lang: str = "en", **fmt) -> str:

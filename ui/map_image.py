@@ -29,12 +29,17 @@ SELECTED_LINE = (255, 170, 0)
 SERVICE_POINT = (255, 255, 255)
 SERVICE_BORDER = (20, 20, 20)
 STATION = (10, 25, 100)          # navy square, white centre
+POST = (40, 90, 210)             # community police office: smaller blue square
+JISCO_BASE = (100, 40, 130)      # JISCO patrol teams' base
 POLICE = (0, 120, 255)           # bright blue dot
 AUXILIARY = (0, 200, 200)        # teal dot
 GRID_WORKER = (0, 150, 60)
 CIRCLE_IN = (80, 190, 110)
 CIRCLE_OUT = (230, 80, 80)
 PATROLLED = (150, 90, 230)
+UNPATROLLED = (250, 160, 200)
+NO_DATA = (235, 235, 235)
+POWER_ALL, POWER_SOME, POWER_NONE = (60, 170, 90), (240, 190, 60), (220, 70, 70)
 LOAD_RAMP = ((255, 245, 220), (250, 160, 60), (180, 20, 20))  # utilisation 0, 0.5, 1
 REACH_RAMP = ((200, 40, 40), (245, 210, 90), (40, 150, 70))  # reach 0, 0.5, 1
 #: waiting-time bins (minutes) and their colours: < 1 h, < 1 day, < 1 week, longer
@@ -44,7 +49,7 @@ WAIT_COLOURS = np.array([(255, 215, 0), (255, 140, 0), (220, 30, 30), (110, 0, 0
 LAYER_ALPHA = 0.45
 
 #: Layers the page can show, one at a time ("" = none).
-LAYERS = ("", "circle", "patrol1", "patrol4", "patrol24", "reach", "load")
+LAYERS = ("", "circle", "circle_authority", "patrol1", "patrol4", "patrol24", "reach", "load")
 PATROL_HOURS = {"patrol1": 1, "patrol4": 4, "patrol24": 24}
 
 
@@ -124,10 +129,16 @@ class MapRenderer:
             base[_edges(self.image(so), 2)] = STREET_OFFICE_LINE
         # markers that do not move
         self.service_cells = np.array([st.units[u].cell for u in st.service_points], np.int64)
-        self.station_cells = np.asarray(pol.base_cells, np.int64)
+        kinds = np.asarray(pol.base_kind)
+        cells = np.asarray(pol.base_cells, np.int64)
+        self.station_cells = cells[kinds == "station"]
         r, c = self._cell_centres(self.service_cells)
         self._squares(base, r, c, 3, SERVICE_BORDER)
         self._squares(base, r, c, 2, SERVICE_POINT)
+        r, c = self._cell_centres(cells[kinds == "post"])
+        self._squares(base, r, c, 2, POST)
+        r, c = self._cell_centres(cells[kinds == "jisco"])
+        self._squares(base, r, c, 2, JISCO_BASE)
         r, c = self._cell_centres(self.station_cells)
         self._squares(base, r, c, 3, STATION)
         self._squares(base, r, c, 1, SERVICE_POINT)
@@ -140,6 +151,7 @@ class MapRenderer:
         self.inhabited_img = self.image(inhabited)
         self.circle_in = self.image(inhabited & (walk <= circle))
         self.circle_out = self.inhabited_img & ~self.circle_in
+        self._power: np.ndarray | None = None  # the "can settle" layer, made on first use
 
     def image(self, layer: np.ndarray) -> np.ndarray:
         """A full `[x, y]` layer, cropped to the drawn window, as image pixels."""
@@ -199,22 +211,28 @@ class MapRenderer:
         if layer == "circle":
             img[self.circle_in] = (*CIRCLE_IN, tint)
             img[self.circle_out] = (*CIRCLE_OUT, tint)
+        elif layer == "circle_authority":
+            power = self._power_rgb(model, cache)
+            sel = power[..., 3] > 0
+            img[sel] = power[sel]
         elif layer in PATROL_HOURS:
+            # cells where people are now, patrolled within the window or not (the figure
+            # weights them by the people in them)
+            people = self.image(np.asarray(model.engine.people.weights(t)).reshape(
+                self.w, self.h) > 0)
             last = np.asarray(model.engine.last_patrol).reshape(self.w, self.h)
-            hours = PATROL_HOURS[layer]
-            patrolled = self.image(last >= t - 60.0 * hours) & self.inhabited_img
-            img[patrolled] = (*PATROLLED, tint)
+            seen = self.image(last >= t - 60.0 * PATROL_HOURS[layer])
+            img[people & seen] = (*PATROLLED, tint)
+            img[people & ~seen] = (*UNPATROLLED, tint)
         elif layer in ("load", "reach"):
             util = utilisation_by_area(model) if layer == "load" else \
                 reach_by_area(model, cache)
-            if np.isfinite(util).any():
-                colours = load_colour(util, LOAD_RAMP if layer == "load" else REACH_RAMP)
-                colours[~np.isfinite(util)] = (235, 235, 235)
-                sel = self.inhabited_img & (self.area_img >= 0)
-                idx = self.area_img[sel]
-                rgba = np.concatenate([colours[idx], np.full((len(idx), 1), 180, np.uint8)],
+            colours = load_colour(util, LOAD_RAMP if layer == "load" else REACH_RAMP)
+            colours[~np.isfinite(util)] = NO_DATA
+            sel = self.inhabited_img & (self.area_img >= 0)
+            idx = self.area_img[sel]
+            img[sel] = np.concatenate([colours[idx], np.full((len(idx), 1), 180, np.uint8)],
                                       axis=1)
-                img[sel] = rgba
         # open needs, by waiting time
         c = cache.cases
         n = c.update()
@@ -243,6 +261,23 @@ class MapRenderer:
         self._squares_rgba(img, cells[:n_pol][on & aux], 1, (*AUXILIARY, 255))
         self._squares_rgba(img, cells[:n_pol][on & ~aux], 1, (*POLICE, 255))
         return img
+
+    def _power_rgb(self, model, cache) -> np.ndarray:
+        """The "can settle within 15 minutes" layer (RGBA): per inhabited cell, all, some
+        or none of its residents within the circle of a unit with the power for their
+        commonest matter. It does not change during a run, so it is made once."""
+        if self._power is None:
+            from .figures import share_by_cell
+
+            share = self.image(share_by_cell(model, cache.near_power).reshape(self.w, self.h))
+            out = np.zeros(self.shape + (4,), np.uint8)
+            tint = int(255 * LAYER_ALPHA)
+            known = self.inhabited_img & np.isfinite(share)
+            out[known & (share >= 0.999)] = (*POWER_ALL, tint)
+            out[known & (share > 0.001) & (share < 0.999)] = (*POWER_SOME, tint)
+            out[known & (share <= 0.001)] = (*POWER_NONE, tint)
+            self._power = out
+        return self._power
 
     def _squares_rgba(self, img, cells, half, colour) -> None:
         if len(cells) == 0:
@@ -308,6 +343,8 @@ def legend_items() -> list[tuple[str, tuple[int, int, int], str]]:
         ("legend.selected", SELECTED_LINE, "line"),
         ("legend.service_point", SERVICE_POINT, "square"),
         ("legend.station", STATION, "square"),
+        ("legend.post", POST, "square"),
+        ("legend.jisco_base", JISCO_BASE, "square"),
         ("legend.police", POLICE, "dot"),
         ("legend.auxiliary", AUXILIARY, "dot"),
         ("legend.grid_worker", GRID_WORKER, "dot"),
@@ -320,10 +357,14 @@ def wait_legend() -> list[tuple[str, tuple[int, int, int]]]:
 
 def layer_legend() -> dict[str, list[tuple[str, tuple[int, int, int]]]]:
     return {"circle": [("legend.circle_in", CIRCLE_IN), ("legend.circle_out", CIRCLE_OUT)],
-            "patrol1": [("legend.patrolled1", PATROLLED)],
-            "patrol4": [("legend.patrolled4", PATROLLED)],
-            "patrol24": [("legend.patrolled24", PATROLLED)],
+            "circle_authority": [("legend.power_all", POWER_ALL),
+                                 ("legend.power_some", POWER_SOME),
+                                 ("legend.power_none", POWER_NONE)],
+            "patrol1": [("legend.patrolled1", PATROLLED), ("legend.unpatrolled", UNPATROLLED)],
+            "patrol4": [("legend.patrolled4", PATROLLED), ("legend.unpatrolled", UNPATROLLED)],
+            "patrol24": [("legend.patrolled24", PATROLLED),
+                         ("legend.unpatrolled", UNPATROLLED)],
             "reach": [("legend.reach0", REACH_RAMP[0]), ("legend.reach50", REACH_RAMP[1]),
-                      ("legend.reach100", REACH_RAMP[2]), ("legend.nodata", (235, 235, 235))],
+                      ("legend.reach100", REACH_RAMP[2]), ("legend.nodata", NO_DATA)],
             "load": [("legend.load0", LOAD_RAMP[0]), ("legend.load50", LOAD_RAMP[1]),
-                     ("legend.load100", LOAD_RAMP[2])]}
+                     ("legend.load100", LOAD_RAMP[2]), ("legend.nodata_load", NO_DATA)]}

@@ -15,11 +15,11 @@ from typing import Any
 
 import solara
 
-from .figures import format_with_unit
 from .i18n import tr
 from .labels import COMMUNITY_FIGURES
 from .map_image import LAYERS, layer_legend, legend_items, scale_bar, wait_legend
 from .state import Run
+from .verdicts import format_with_unit
 
 
 def data_url(png: bytes) -> str:

@@ -1,7 +1,8 @@
 """What one page session owns: runs, their levers and their figures so far. No Solara here.
 
 A `Run` is one model with the scenario name, lever overrides and seed it was built from,
-the hour-by-hour figures recorded while it ran, and its map renderer. A `Workshop` is two
+the page's figures recorded at each frame (for the charts; the model's own hourly series
+is its DataCollector), and its map renderer. A `Workshop` is two
 runs on one seed, stepped together. Both are plain Python objects guarded by a lock, so
 the page's play thread and its button handlers can share them; the page keeps them per
 session (`solara.use_memo`), never at module level.
@@ -24,7 +25,7 @@ from simulation.metrics import timeseries_table
 from simulation.model import GovernanceModel
 from simulation.scenario import Scenario, ScenarioError
 
-from .figures import SERIES, FigureCache, community_figures, difference, live_figures
+from .figures import SERIES, FigureCache, community_figures, live_figures
 from .levers import (  # noqa: F401 - the run settings, re-exported for the views
     DAYS_RANGE,
     DEFAULT_DAYS,
@@ -42,6 +43,7 @@ from .levers import (  # noqa: F401 - the run settings, re-exported for the view
     scenario_names,
 )
 from .map_image import MapRenderer
+from .verdicts import difference
 
 
 # -------------------------------------------------------------------------- runs
@@ -136,10 +138,11 @@ class Run:
         m = self.model
         return m is None or m.time_min >= m.days * 1440.0
 
-    def step(self, hours: int = 1, record_every: int = 1) -> int:
-        """Advance up to `hours` simulated hours, recording the figures every
-        `record_every` hours and after the last; returns how many hours were run."""
-        done = 0
+    def step(self, hours: int = 1, record_every: int | None = None) -> int:
+        """Advance up to `hours` simulated hours (one `model.step()` each, which fills the
+        DataCollector); record the page's figures after the last hour, and every
+        `record_every` hours on the way if given. Returns how many hours were run."""
+        done = recorded = 0
         with self.lock:
             m = self.model
             if m is None:
@@ -149,9 +152,10 @@ class Run:
                     break
                 m.step()
                 done += 1
-                if done % record_every == 0:
+                if record_every and done % record_every == 0:
                     self.history.append(live_figures(m, self._cache))
-            if done % record_every:
+                    recorded = done
+            if done > recorded:
                 self.history.append(live_figures(m, self._cache))
         return done
 
@@ -235,15 +239,8 @@ class Run:
                                 float)
         return out
 
-    def history_frame(self) -> pd.DataFrame:
-        with self.lock:
-            df = pd.DataFrame(self.history)
-        if len(df):
-            df.insert(0, "hour_of_run", df["time_min"] / 60.0)
-        return df
-
     def timeseries_frame(self) -> pd.DataFrame:
-        """The model's hourly series (its DataCollector)."""
+        """The model's hourly series: its DataCollector's model-level rows."""
         with self.lock:
             return timeseries_table(self.model) if self.model else pd.DataFrame()
 
@@ -257,8 +254,8 @@ class Run:
         rows += [("figure", k, v) for k, v in self.figures().items()]
         return pd.DataFrame(rows, columns=["section", "name", "value"]).to_csv(index=False)
 
-    def history_csv(self) -> str:
-        return self.history_frame().to_csv(index=False)
+    def timeseries_csv(self) -> str:
+        return self.timeseries_frame().to_csv(index=False)
 
 
 def png_bytes(rgb: np.ndarray) -> bytes:

@@ -95,7 +95,7 @@ def Exports(run: Run, lang: str, player: Player, layer: solara.Reactive,
     with solara.Row(style={"flex-wrap": "wrap"}, classes=["exports"]):
         solara.FileDownload(run.figures_csv, filename=f"figures_{stem}.csv",
                             label=tr("export.figures", lang))
-        solara.FileDownload(run.history_csv, filename=f"timeseries_{stem}.csv",
+        solara.FileDownload(run.timeseries_csv, filename=f"timeseries_{stem}.csv",
                             label=tr("export.history", lang))
         solara.FileDownload(lambda: run.map_png(layer, selected, zoom=2),
                             filename=f"map_{stem}.png", label=tr("export.map", lang),
@@ -124,7 +124,7 @@ def LiveFigures(run: Run, lang: str, player: Player, selected: solara.Reactive):
     else:
         CommunityPanel(run, frame, selected, lang)  # the hint
         solara.HTML(tag="div", unsafe_innerHTML=f"<b>{tr('figures', lang)}</b>")
-        KpiTable(run.figures(), lang, run.scale)
+        KpiTable(run.figures(), lang)
 
 
 @solara.component

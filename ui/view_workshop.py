@@ -14,13 +14,13 @@ from typing import Any
 import solara
 
 from .charts import timeline_html
-from .figures import format_delta, format_with_unit, verdicts
 from .i18n import tr
 from .labels import FIGURES
 from .map_view import CommunityPanel, LayerLegend, LayerPicker, MapView
 from .player import Player, clock_handlers, use_player
 from .scenario_text import scenario_text
 from .state import Workshop
+from .verdicts import format_delta, format_with_unit, verdicts
 from .view_single import chart_key, lever_errors_with, overrides_of
 from .widgets import (
     Clock,
@@ -97,24 +97,21 @@ def SideControls(ws: Workshop, side: int, lang: str, disabled: bool, player: Pla
                              f"{tr('error.kept', lang)}", dense=True)
 
 
-def diff_html(rows: list[dict[str, Any]], lang: str, scale: float) -> str:
+def diff_html(rows: list[dict[str, Any]], lang: str) -> str:
     """The difference table: every figure for A and B, B − A (shares in pp), which side
     is better; each row carries the figure's definition on hover."""
     out = []
     names = {"A": tr("side.a", lang), "B": tr("side.b", lang), "same": tr("diff.same", lang)}
     for r in rows:
         key = r["key"]
-        if key == "petitions" and r["a"] is None and r["b"] is None:
-            continue
         lab = FIGURES[key]
         better = r["better"]
-        mark = " *" if scale < 1 and lab.scale_dependent else ""
         tip = html.escape(lab.definition(lang), quote=True)
         ca = "better-A" if better == "A" else ""
         cb = "better-B" if better == "B" else ""
         out.append(
             f'<tr data-kpi="{key}" data-better="{better or ""}" title="{tip}">'
-            f'<td class="k">{html.escape(lab.label(lang))}{mark} '
+            f'<td class="k">{html.escape(lab.label(lang))} '
             f'<span class="help" title="{tip}">?</span></td>'
             f'<td class="n {ca}">{html.escape(format_with_unit(key, r["a"], lang))}</td>'
             f'<td class="n {cb}">{html.escape(format_with_unit(key, r["b"], lang))}</td>'
@@ -145,7 +142,6 @@ def WorkshopFirstScreen(ws: Workshop, lang: str, player: Player, layer: solara.R
     frame = player.frame.value
     solara.use_effect(player.drawn.set, [frame])
     rows = ws.difference()
-    scale = ws.a.scale
     solara.HTML(tag="div", classes=["verdicts"], unsafe_innerHTML=verdict_html(ws, rows, lang))
     with solara.Row(classes=["workshop-main"], style={"align-items": "flex-start",
                                                        "gap": "8px", "flex-wrap": "nowrap"}):
@@ -159,7 +155,7 @@ def WorkshopFirstScreen(ws: Workshop, lang: str, player: Player, layer: solara.R
                                 unsafe_innerHTML=f"<b>{html.escape(tr('difference', lang))}"
                                 f"</b>")
                     solara.HTML(tag="div", classes=["diff-panel"],
-                                unsafe_innerHTML=diff_html(rows, lang, scale))
+                                unsafe_innerHTML=diff_html(rows, lang))
             with solara.Column(classes=[f"side-{tag}"], style={"width": f"{MAP_PX + 4}px",
                                                                 "gap": "0"}):
                 Clock(*run.clock(), run.days, run.model is not None and run.finished, lang,

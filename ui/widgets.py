@@ -1,6 +1,6 @@
 """Small parts of the page shared by the views: clock, figures table, scenario picker with
 title and description, lever controls (with validation and definitions), run settings,
-play controls and the note on scale. Every figure and lever carries its definition in an
+play controls and the note on a sampled run. Every figure and lever carries its definition in an
 HTML `title` (hover) and a "?" mark."""
 
 from __future__ import annotations
@@ -13,9 +13,9 @@ import solara
 
 from simulation.parameters import Param
 
-from .figures import KPI_KEYS, format_with_unit
 from .i18n import tr
-from .labels import FIGURES, LEVERS
+from .labels import FIGURES
+from .lever_labels import LEVERS
 from .levers import (
     DAYS_RANGE,
     SCALE_RANGE,
@@ -28,6 +28,7 @@ from .levers import (
 )
 from .player import SPEEDS, Player
 from .scenario_text import scenario_text
+from .verdicts import KPI_KEYS, format_with_unit
 
 SLIDER_MAX_SPAN = 50  # integer levers with a wider range are typed (and validated)
 
@@ -51,18 +52,12 @@ def Clock(day: int, hour: int, days: int, finished: bool, lang: str, css_class: 
                 classes=["cgs-clock", css_class])
 
 
-def scale_mark(key: str, scale: float) -> str:
-    return " *" if scale < 1 and FIGURES[key].scale_dependent else ""
-
-
-def kpi_rows_html(figures: dict[str, Any], lang: str, scale: float = 1.0) -> str:
+def kpi_rows_html(figures: dict[str, Any], lang: str) -> str:
     rows = []
     for key, _ in KPI_KEYS:
-        if key == "petitions" and figures.get(key) is None:
-            continue  # the model does not count petitions
         lab = FIGURES[key]
         unit = lab.unit(lang)
-        name = lab.label(lang) + (f" ({unit})" if unit else "") + scale_mark(key, scale)
+        name = lab.label(lang) + (f" ({unit})" if unit else "")
         definition = html.escape(lab.definition(lang), quote=True)
         value = format_with_unit(key, figures.get(key), lang) if unit != "%" else \
             format_with_unit(key, figures.get(key), lang).replace(" %", "")
@@ -73,18 +68,18 @@ def kpi_rows_html(figures: dict[str, Any], lang: str, scale: float = 1.0) -> str
 
 
 @solara.component
-def KpiTable(figures: dict[str, Any], lang: str, scale: float = 1.0,
-             css_class: str = "kpi-table"):
-    solara.HTML(tag="div", classes=[css_class], unsafe_innerHTML=kpi_rows_html(
-        figures, lang, scale))
+def KpiTable(figures: dict[str, Any], lang: str, css_class: str = "kpi-table"):
+    solara.HTML(tag="div", classes=[css_class], unsafe_innerHTML=kpi_rows_html(figures, lang))
 
 
 @solara.component
 def ScaleNote(scale: float, lang: str, css_class: str = "scale-note"):
-    """A warning when the run does not simulate every resident."""
+    """A note when the run does not simulate every resident: the figures still estimate
+    the whole city's (full staff and police, each sampled resident carrying the needs of
+    1/scale residents), with more chance variation."""
     if scale < 1:
         with solara.Div(classes=[css_class]):
-            solara.Warning(tr("scale.warning", lang, scale=scale), dense=True)
+            solara.Info(tr("scale.note", lang, scale=scale, inv=1 / scale), dense=True)
 
 
 @solara.component
