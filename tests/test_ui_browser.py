@@ -294,7 +294,8 @@ def test_page_loads_with_default_scenario_map_and_figures(page):
     assert re.fullmatch(r"\d+\.\d", figures["service_circle_coverage"])
     expect(page.locator(".scale-note")).to_have_count(0)  # full scale by default
     legend = page.locator(".cgs-legend").inner_text()
-    for word in ("industrial zone", "scenic area", "police base", "joint-defence member"):
+    for word in ("industrial zone", "scenic area", "police station", "community police office",
+                 "joint-defence member"):
         assert word in legend
     expect(page.locator(".cgs-scalebar")).to_contain_text("m")
     assert FIGURES["reach"].en in page.inner_text(".kpi-table")
@@ -302,7 +303,8 @@ def test_page_loads_with_default_scenario_map_and_figures(page):
 
 
 def test_every_figure_and_lever_has_a_definition_on_hover(page):
-    from ui.labels import FIGURES, LEVERS
+    from ui.labels import FIGURES
+    from ui.lever_labels import LEVERS
 
     step(page, 2)
     rows = page.locator(".kpi-table tr[data-kpi]")
@@ -317,8 +319,12 @@ def test_every_figure_and_lever_has_a_definition_on_hover(page):
     for i in range(levers.count()):
         title = levers.nth(i).get_attribute("title") or ""
         assert len(title) > 20, levers.nth(i).get_attribute("class")
-    assert LEVERS["police.officers"].define_en in (
-        page.locator(".lever-police-officers").get_attribute("title"))
+    for key in ("police.officers", "staff.community_scale", "staff.priority",
+                "tasks.volume_multiplier", "police.dispatch_rule", "police.embedded_share",
+                "decision.cycle_days.city", "routing.direct_referral",
+                "hotline.misroute_share"):
+        title = page.locator(".lever-" + key.replace(".", "-")).get_attribute("title")
+        assert LEVERS[key].define_en in title, key
     page.hover(".kpi-table tr[data-kpi=reach] .help")  # hovering shows the title
     assert page.locator(".svg-chart title").count() == 4
     # Chinese definitions too
@@ -356,7 +362,8 @@ def test_step_advances_clock_and_changes_figures(page):
     after = kpis(page)
     assert clock_hours(page) == 3
     assert after != before
-    assert after["patrol_coverage_24h"] != "—"
+    assert after["patrol_coverage_1h"] != "—"
+    assert after["patrol_coverage_24h"] == "—"  # blank until a whole day has passed
 
 
 def test_play_then_pause(page):
@@ -494,7 +501,8 @@ def test_clicking_a_community_opens_its_panel(page):
     panel = page.locator(".community-panel")
     expect(panel).to_be_visible()
     expect(panel.locator(".community-name")).to_have_text(name)
-    for key in ("residents", "utilisation", "open_needs", "police_on_duty", "staff"):
+    for key in ("residents", "utilisation", "open_needs", "police_on_duty", "staff",
+                "queued", "tasks_overdue", "service_circle_coverage_authority"):
         row = panel.locator(f"tr[data-fig={key}]")
         expect(row).to_be_visible()
         assert len(row.get_attribute("title")) > 20
@@ -516,7 +524,7 @@ def test_map_png_and_time_series_export(page):
     (ARTIFACTS / "ui-map-export.png").write_bytes(png)
     assert_not_blank(ARTIFACTS / "ui-map-export.png")
     series = download(page, "Time series (CSV)").decode().splitlines()
-    assert series[0].startswith("hour_of_run,")
+    assert series[0].startswith("hour,needs_arisen,")  # the model's DataCollector
     assert len(series) == 1 + 3  # hours 0, 1, 2
 
 
@@ -526,7 +534,8 @@ def test_layers_change_the_overlay_only(page):
     step(page, 2)
     base = page.locator(".map-image img.map-base").get_attribute("src")
     plain = page.locator(".map-image img.map-overlay").get_attribute("src")
-    for layer, legend in (("circle", "within 15 min"), ("patrol1", "last hour"),
+    for layer, legend in (("circle", "within 15 min"), ("circle_authority", "can settle it"),
+                          ("patrol1", "last hour"),
                           ("patrol4", "last 4 h"), ("patrol24", "last 24 h"),
                           ("reach", "all reached"), ("load", "busy half the time")):
         page.click(f".layer-{layer}")
@@ -539,6 +548,8 @@ def test_layers_change_the_overlay_only(page):
 def test_workshop_first_screen_at_1400x900_and_1280x720(page):
     from playwright.sync_api import expect
 
+    from ui.verdicts import HEADLINE
+
     switch_view(page, "workshop", ".clock-a")
     expect(page.locator(".view-btn-workshop")).to_contain_text("Workshop")
     expect(page.locator(".scenario-select-a")).to_contain_text("Street-office hierarchy (2011)")
@@ -546,6 +557,10 @@ def test_workshop_first_screen_at_1400x900_and_1280x720(page):
         "Flat community management (2012 reform)")
     step(page, 6, ".clock-a")
     expect(page.locator(".diff-heading")).to_contain_text("Difference")
+    page.locator(".run-to-day input").fill("3")  # past a whole day: every verdict shown
+    page.click(".btn-run-to")
+    wait_hours(page, 48, ".clock-a")
+    expect(page.locator(".verdicts li[data-kpi]")).to_have_count(len(HEADLINE))
     for size in ({"width": 1400, "height": 900}, {"width": 1280, "height": 720}):
         page.set_viewport_size(size)
         page.wait_for_timeout(800)

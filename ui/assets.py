@@ -232,6 +232,8 @@ def start_server(port: int, cache: Path, env_extra: dict[str, str] | None = None
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
     env["SOLARA_ASSETS_PROXY_CACHE_DIR"] = str(cache)
     env.setdefault("SOLARA_TELEMETRY_MIXPANEL_ENABLE", "False")
+    # Solara's "This website runs on Solara" banner sits over the bottom of the page
+    env.setdefault("SOLARA_THEME_SHOW_BANNER", "False")
     env.update(env_extra or {})
     out = open(log_path, "wb") if log_path else subprocess.DEVNULL
     return subprocess.Popen(

@@ -26,9 +26,12 @@ PROJECT_ROOTS = ("results", "scenarios")
 
 #: Figures shown per scenario, when the batch has them (dotted summary names).
 HEADLINE = (
-    "response_time_min.median", "response_time_min.p90", "resolution_time_min.median",
-    "resolved_within_target", "reach", "service_circle_coverage", "patrol_coverage_24h",
-    "visit_coverage", "cases.unreached", "petitions", "mean_trust_end", "load.office_staff",
+    "response_time_min.median", "response_time_km_min.median", "response_time_min.p90",
+    "acknowledged_time_min.median", "resolution_time_min.median", "resolved_within_deadline",
+    "reach", "service_circle_coverage", "service_circle_coverage_authority",
+    "patrol_coverage_1h", "patrol_coverage_24h", "police_p1_within_target", "visit_coverage",
+    "load.utilisation.community.all", "tasks.overdue", "repeat_contacts", "petitions",
+    "cases.unreached", "mean_trust_end", "load.office_staff", "cost.per_year_cny",
 )
 ID_COLUMNS = ("run_id", "scenario", "replication", "seed", "days", "scale", "status",
               "error", "wall_time_s")

@@ -119,6 +119,8 @@ def cmd_ui(args: argparse.Namespace) -> int:
         env["CGS_UI_BATCH_ROOTS"] = os.pathsep.join(
             filter(None, [env.get("CGS_UI_BATCH_ROOTS"), *roots]))
     env.setdefault("SOLARA_TELEMETRY_MIXPANEL_ENABLE", "False")
+    # Solara's "This website runs on Solara" banner sits over the bottom of the page
+    env.setdefault("SOLARA_THEME_SHOW_BANNER", "False")
     shown = f"[{args.host}]" if ":" in args.host else args.host
     print(f"Serving the page at http://{shown}:{args.port}/  (Ctrl-C to stop)", flush=True)
     cmd = [sys.executable, "-m", "solara", "run", str(ROOT / "ui" / "app.py"), "--host",

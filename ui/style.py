@@ -44,7 +44,9 @@ CSS = """
   padding-right: 4px;
   border-top: 1px solid #eee; }
 .pending-note .v-alert { margin: 0; }
-.cgs-verdicts { margin: 0; padding-left: 18px; font-size: 0.95em; line-height: 1.45em; }
+.cgs-verdicts { margin: 0; padding-left: 18px; font-size: 0.93em; line-height: 1.4em;
+  columns: 2; column-gap: 32px; }
+.cgs-verdicts li { break-inside: avoid; }
 .cgs-verdicts li.side-a::marker { color: #1f4e9c; }
 .cgs-verdicts li.side-b::marker { color: #c0392b; }
 .side-tag { font-weight: 700; color: white; border-radius: 3px; padding: 1px 6px; }

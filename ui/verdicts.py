@@ -81,8 +81,8 @@ _VERDICT = {
     "reach": ("{w} reaches {wv} of needs instead of {lv}",
               "{w}的需求触达率为{wv}，{l}为{lv}"),
     "service_circle_coverage_authority": (
-        "{w} puts {wv} of residents within 15 minutes of an office that can settle their "
-        "matter instead of {lv}", "{w}有{wv}的居民步行15分钟内即可办结常见事项，{l}为{lv}"),
+        "{w} puts {wv} of residents 15 min from an office able to settle their matter "
+        "instead of {lv}", "{w}有{wv}的居民步行15分钟内即可办结常见事项，{l}为{lv}"),
     "patrol_coverage_24h": ("{w}'s patrols pass where {wv} of people are at least daily "
                             "instead of {lv}", "{w}的巡逻每天覆盖{wv}的人口，{l}为{lv}"),
     "police_p1_within_target": ("{w} reaches {wv} of urgent police calls in target time "

@@ -122,6 +122,11 @@ def diff_html(rows: list[dict[str, Any]], lang: str) -> str:
     return f'<table class="cgs-diff"><tr>{head}</tr>{"".join(out)}</table>'
 
 
+def _keep_units(text: str) -> str:
+    """A value and its unit stay on one line ("72.3&nbsp;%")."""
+    return text.replace(" %", "&nbsp;%").replace(" h ", "&nbsp;h ").replace(" 小时", "&nbsp;小时")
+
+
 def verdict_html(ws: Workshop, rows: list[dict[str, Any]], lang: str) -> str:
     names = (scenario_text(ws.a.scenario_name).short_in(lang),
              scenario_text(ws.b.scenario_name).short_in(lang))
@@ -129,7 +134,7 @@ def verdict_html(ws: Workshop, rows: list[dict[str, Any]], lang: str) -> str:
     for key, side, text in verdicts(rows, names, lang):
         tip = html.escape(FIGURES[key].definition(lang), quote=True)
         items.append(f'<li data-kpi="{key}" data-better="{side}" title="{tip}" '
-                     f'class="side-{side.lower()}">{html.escape(text)}</li>')
+                     f'class="side-{side.lower()}">{_keep_units(html.escape(text))}</li>')
     if not items:
         items.append(f"<li>{html.escape(tr('verdict.wait', lang))}</li>")
     return f'<ul class="cgs-verdicts">{"".join(items)}</ul>'
