@@ -91,6 +91,7 @@ class Engine:
         self.find_prob = p["grid"]["find_prob"]
         self.grid_on = p["structure"]["grid_responsibility"]
         self.round_min = p["grid"]["round_h_per_day"] * 60.0
+        self.rounds_missed_min = 0.0
         n_cells = model.city.width * model.city.height
         self.last_patrol = np.full(n_cells, -np.inf)
         self.inhabited = np.flatnonzero(model.city.density.ravel() > 0)
@@ -133,18 +134,25 @@ class Engine:
         self.now = t_end
 
     def on_open(self, t: float, _arg: int) -> None:
-        """Opening time of a working day: visits, rounds, and every unit starts work."""
-        self.visits.day(t)
-        if self.grid_on and self.round_min > 0:
-            for uid, walkers in self.m.grid_walkers.items():
-                close = self.cal.closing_after(t)
-                for _ in walkers:
-                    self.submit(WorkItem(ROUND, uid, self.round_min, close, t), t)
+        """Offices open (in the morning, or after the midday break): every unit's free
+        staff start on what waits; in the morning, the day's visits and rounds first."""
+        if t - int(t // DAY) * DAY == self.cal.open_min:
+            self._start_day(t)
         for pool in self.pools:
             self.staff.fill(pool, t)
         nxt = self.cal.next_open(self.cal.closing_after(t))
         if nxt < self.m.days * DAY:
             self.at(nxt, self.on_open, 0)
+
+    def _start_day(self, t: float) -> None:
+        self.visits.day(t)
+        if self.grid_on and self.round_min > 0:
+            close = self.cal.closing_of(int(t // DAY))
+            for uid, walkers in self.m.grid_walkers.items():
+                for item in self.pools[uid].drop_expired(ROUND, t):
+                    self.rounds_missed_min += item.minutes
+                for _ in walkers:
+                    self.submit(WorkItem(ROUND, uid, self.round_min, close, t), t)
 
     def _set_out(self, item: WorkItem) -> None:
         """A grid worker of the unit sets out on a stretch of round..."""

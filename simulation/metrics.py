@@ -330,10 +330,10 @@ def load_figures(model: GovernanceModel) -> dict[str, Any]:
             paid[u.level][role] += one * n
     util: dict[str, dict[str, float | None]] = {}
     for level in busy:
-        util[level] = {r: (busy[level][r] / paid[level][r] if paid[level][r] else None)
+        util[level] = {r: (float(busy[level][r] / paid[level][r]) if paid[level][r] else None)
                        for r in busy[level]}
         tb, tp = sum(busy[level].values()), sum(paid[level].values())
-        util[level]["all"] = tb / tp if tp else None
+        util[level]["all"] = float(tb / tp) if tp else None
     tb = sum(sum(v.values()) for v in busy.values())
     tp = sum(sum(v.values()) for v in paid.values())
     comm = [st.units[u] for u in st.community_units]
