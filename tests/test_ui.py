@@ -181,6 +181,29 @@ def test_typed_lever_values_get_the_command_line_message():
     assert levers.check_lever("police.officers", p("300")) is None
 
 
+def test_new_levers_reach_the_model_and_bad_values_name_them():
+    ov = {"staff.community_scale": 1.5, "staff.priority": "cases_first",
+          "tasks.volume_multiplier": 2.0, "police.dispatch_rule": "nearest",
+          "police.embedding": "community", "police.embedded_share": 0.8,
+          "decision.cycle_days.city": 1.0, "routing.direct_referral": True,
+          "hotline.enabled": True, "hotline.misroute_share": 0.3}
+    assert set(ov) <= {k for k, _ in levers.levers()}
+    r = state.Run("hierarchy_2011", seed=2, scale=0.05, days=2)
+    assert r.build(overrides=ov), r.error
+    for key, value in ov.items():
+        assert levers.get_value(r.model.params, key) == value, key
+    assert r.step(3) == 3
+    for key, bad, said in (("tasks.volume_multiplier", 50, "between 0 and 20"),
+                           ("staff.priority", "random", "expected one of 'deadline'"),
+                           ("police.dispatch_rule", "x", "'beat_first', 'nearest'"),
+                           ("decision.cycle_days.city", -1, "got -1")):
+        msg = levers.check_lever(key, bad)
+        assert msg.startswith(f"lever: {key}: ") and said in msg, msg
+    for _, param in levers.levers():  # every choice has a label in both languages
+        for choice in param.choices or ():
+            assert i18n.has(f"choice.{choice}"), choice
+
+
 def test_case_arrays_follow_the_engine():
     r = state.Run("hierarchy_2011", seed=4, scale=0.05, days=4)
     assert r.build()

@@ -123,11 +123,13 @@ class MapRenderer:
         self.area = st.area_of_cell.reshape(self.w, self.h)
         self.area_img = self.image(self.area)
         base[_edges(self.area_img, 1)] = COMMUNITY_LINE
+        self.boundary = _edges(self.area_img, 2)
         so_of_area = getattr(st, "street_office_of_area", None)
         if so_of_area is not None and (np.asarray(so_of_area) >= 0).any():
             so = np.where(self.area >= 0, np.asarray(so_of_area)[np.maximum(self.area, 0)], -1)
             base[_edges(self.image(so), 2)] = STREET_OFFICE_LINE
-        # markers that do not move
+        # markers that do not move (layers leave their pixels alone)
+        before = base.copy()
         self.service_cells = np.array([st.units[u].cell for u in st.service_points], np.int64)
         kinds = np.asarray(pol.base_kind)
         cells = np.asarray(pol.base_cells, np.int64)
@@ -143,6 +145,7 @@ class MapRenderer:
         self._squares(base, r, c, 3, STATION)
         self._squares(base, r, c, 1, SERVICE_POINT)
         self.base_plain = base
+        self.keep = self.boundary | (base != before).any(axis=2)
         self.cell_m = float(city.cell_m)
         # the 15-minute circle, for inhabited cells
         circle = model.params["access"]["service_circle_min"]
@@ -209,11 +212,11 @@ class MapRenderer:
         t = model.time_min
         tint = int(255 * LAYER_ALPHA)
         if layer == "circle":
-            img[self.circle_in] = (*CIRCLE_IN, tint)
-            img[self.circle_out] = (*CIRCLE_OUT, tint)
+            img[self.circle_in & ~self.keep] = (*CIRCLE_IN, tint)
+            img[self.circle_out & ~self.keep] = (*CIRCLE_OUT, tint)
         elif layer == "circle_authority":
             power = self._power_rgb(model, cache)
-            sel = power[..., 3] > 0
+            sel = (power[..., 3] > 0) & ~self.keep
             img[sel] = power[sel]
         elif layer in PATROL_HOURS:
             # cells where people are now, patrolled within the window or not (the figure
@@ -222,6 +225,7 @@ class MapRenderer:
                 self.w, self.h) > 0)
             last = np.asarray(model.engine.last_patrol).reshape(self.w, self.h)
             seen = self.image(last >= t - 60.0 * PATROL_HOURS[layer])
+            people &= ~self.keep
             img[people & seen] = (*PATROLLED, tint)
             img[people & ~seen] = (*UNPATROLLED, tint)
         elif layer in ("load", "reach"):
@@ -229,7 +233,8 @@ class MapRenderer:
                 reach_by_area(model, cache)
             colours = load_colour(util, LOAD_RAMP if layer == "load" else REACH_RAMP)
             colours[~np.isfinite(util)] = NO_DATA
-            sel = self.inhabited_img & (self.area_img >= 0)
+            # boundaries, the selected community's outline and the markers stay visible
+            sel = self.inhabited_img & (self.area_img >= 0) & ~self.keep
             idx = self.area_img[sel]
             img[sel] = np.concatenate([colours[idx], np.full((len(idx), 1), 180, np.uint8)],
                                       axis=1)
