@@ -22,6 +22,12 @@ import textwrap
 import time
 from pathlib import Path
 
+if __name__ == "__main__" and sys.argv[1:2] == ["ui"]:
+    # the browser page: start it without importing the analysis modules (seconds)
+    from ui.cli import main as ui_main
+
+    sys.exit(ui_main())
+
 from analysis.argtypes import positive_int, scale_value, seed_value
 from analysis.batch import add_batch_parser
 from analysis.commands import HEADLINE, add_compare_parsers, cmd_headline

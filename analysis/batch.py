@@ -59,7 +59,7 @@ EMPTY_LIST = "none"
 SEED_RULE = ("seed = base seed + replication (replications 0..R-1), the same for every "
              "scenario and swept value (common random numbers)")
 #: Figures the parent keeps per run for the closing summary (the rest stays on disk).
-HEADLINE = ("response_time_min.median", "resolved_within_target", "reach")
+HEADLINE = ("response_time_min.median", "resolved_within_deadline", "reach")
 PACKAGES = ("numpy", "pandas", "pyarrow", "mesa", "dask", "distributed")
 
 

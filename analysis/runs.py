@@ -22,12 +22,13 @@ from typing import Any
 import pandas as pd
 
 from simulation import __version__
-from simulation.metrics import case_table, summary, timeseries_table
+from simulation.metrics import case_table, hop_table, summary, timeseries_table
 from simulation.model import GovernanceModel
 from simulation.scenario import Scenario
 
 ROOT = Path(__file__).resolve().parent.parent
-OUTPUT_FILES = ("summary.json", "cases.parquet", "timeseries.parquet", "manifest.json")
+OUTPUT_FILES = ("summary.json", "cases.parquet", "hops.parquet", "timeseries.parquet",
+                "manifest.json")
 
 
 @dataclass
@@ -38,6 +39,7 @@ class RunResult:
     cases: pd.DataFrame
     timeseries: pd.DataFrame
     manifest: dict[str, Any]
+    hops: pd.DataFrame | None = None
 
 
 def code_version() -> dict[str, str]:
@@ -70,7 +72,8 @@ def run_point(scenario: Scenario, seed: int, scale: float, days: int,
     model.run(progress)
     t_run = time.perf_counter() - t0 - t_build
     cases = case_table(model)
-    figures = summary(model, cases)
+    hops = hop_table(model)
+    figures = summary(model, cases, hops)
     wall = time.perf_counter() - t0
     manifest = {
         "scenario": scenario.to_dict(),
@@ -89,7 +92,7 @@ def run_point(scenario: Scenario, seed: int, scale: float, days: int,
     }
     figures = {"scenario": scenario.name, "seed": seed, "scale": scale, "days": days,
                **figures}
-    return RunResult(figures, cases, timeseries_table(model), manifest)
+    return RunResult(figures, cases, timeseries_table(model), manifest, hops)
 
 
 def _umask() -> int:
@@ -138,17 +141,18 @@ def write_folder(out_dir: Path, writers: dict[str, Callable[[Path], None]]) -> N
 
 
 def write_run(result: RunResult, out_dir: Path) -> None:
-    """Write the four result files into `out_dir`, atomically (see `write_folder`)."""
+    """Write the result files into `out_dir`, atomically (see `write_folder`)."""
 
     def dump(obj):
         return lambda p: p.write_text(json.dumps(obj, indent=2, default=_json_default) + "\n")
 
-    write_folder(out_dir, {
-        "cases.parquet": lambda p: result.cases.to_parquet(p, index=False),
-        "timeseries.parquet": lambda p: result.timeseries.to_parquet(p, index=False),
-        "summary.json": dump(result.summary),
-        "manifest.json": dump(result.manifest),
-    })
+    writers = {"cases.parquet": lambda p: result.cases.to_parquet(p, index=False)}
+    if result.hops is not None:
+        writers["hops.parquet"] = lambda p: result.hops.to_parquet(p, index=False)
+    writers |= {"timeseries.parquet": lambda p: result.timeseries.to_parquet(p, index=False),
+                "summary.json": dump(result.summary),
+                "manifest.json": dump(result.manifest)}
+    write_folder(out_dir, writers)
 
 
 def _json_default(obj):

@@ -28,7 +28,8 @@ from analysis.runs import ROOT
 from simulation.parameters import iter_params
 from simulation.scenario import Scenario, ScenarioError, load
 
-OUTPUTS = ("response_time_min.median", "response_time_min.p90", "reach",
+OUTPUTS = ("response_time_min.median", "response_time_min.p90", "resolved_within_deadline",
+           "reach", "load.utilisation.community.all",
            "service_circle_coverage", "patrol_coverage_24h", "visit_coverage")
 PARAMS = dict(iter_params())
 NUM_LEVELS = 4

@@ -35,7 +35,7 @@ def structural_checks(model: GovernanceModel) -> list[Check]:
                       minlength=st.n_communities) / model.scale
     dev = float(np.max(np.abs(pop - pop.mean())) / pop.mean())
     comm = [st.units[u] for u in st.community_units]
-    staff = [sum(u.staff_full.values()) for u in comm]
+    staff = [sum(u.staff.values()) for u in comm]
     floor = [u.floor_m2 for u in comm]
     target = p["population"]["residents"]
     total = res.n / model.scale

@@ -1,10 +1,22 @@
-"""The Mesa agents: community workers, police and enterprises.
+"""The Mesa agents: offices, community workers, police and enterprises.
 
-Workers and police are Mesa agents registered with the model, each with its own unit,
-role and shift. Those who move (grid workers, police, joint-defence members) keep their
-position in the model's `Walkers` arrays, which move all of them in one numpy step per
-tick; `cell` reads the agent's current Mesa cell from there. Enterprises are fixed agents
-on their cells. Residents are rows of `population.Residents` (see there for why).
+What acts, and where its state lives:
+
+* `Office` — one per unit (community, street office, district, town, village centre,
+  line department, mediation centre, hotline), a fixed agent at its office cell. Its
+  staff pool (`engine.pools[unit]`) is where the unit's work waits and is done; the
+  engine runs it. `CommunityOffice` is the office of a community or village centre (the
+  per-community figures of the DataCollector are its reporters).
+* `CommunityWorker` — one per member of staff, with unit and role. Staff of one role at a
+  unit are interchangeable servers of the office's pool, so a worker agent is a registry
+  entry (who exists, where they stand); grid workers on their rounds move in the
+  model's `Walkers` arrays.
+* `PoliceOfficer` — one per officer or auxiliary; the engine dispatches officers and moves
+  every patroller in one numpy step per tick through the `Walkers` arrays; `cell` reads
+  the agent's current Mesa cell from there.
+* `Enterprise` — fixed agents on their cells (JISCO spans the industrial zone).
+
+Residents are rows of `population.Residents` (see there for why).
 """
 
 from __future__ import annotations
@@ -102,6 +114,50 @@ class PoliceOfficer(_ArrayPositioned):
     def busy(self) -> bool:
         return self.model.police.busy_until[self.walker - self.model.police.first_walker] > \
             self.model.time_min
+
+
+class Office(FixedAgent):
+    """A unit's office: the place its staff work and its work waits.
+
+    Attributes:
+        unit: id in `model.structure.units`.
+        level, name: the unit's level and name.
+    """
+
+    def __init__(self, model: GovernanceModel, unit: int):
+        super().__init__(model)
+        u = model.structure.units[unit]
+        self.unit, self.level, self.name = unit, u.level, u.name
+        h = model.city.height
+        self.cell = model.grid[(u.cell // h, u.cell % h)]
+
+    @property
+    def pool(self):
+        return self.model.engine.pools[self.unit]
+
+    @property
+    def queued(self) -> int:
+        """Items of work waiting for the staff."""
+        return self.pool.queued
+
+    @property
+    def open_cases(self) -> int:
+        """Cases waiting at, or being worked on by, this office."""
+        return self.pool.open_cases
+
+    @property
+    def utilisation(self) -> float | None:
+        """Busy share of the staff's paid hours so far."""
+        return self.model.engine.utilisation_of(self.unit)
+
+    @property
+    def tasks_overdue(self) -> int:
+        """Task items done late so far."""
+        return self.model.engine.tasks.overdue_by_unit[self.unit]
+
+
+class CommunityOffice(Office):
+    """The office of a community or village centre."""
 
 
 class Enterprise(FixedAgent):

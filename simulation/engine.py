@@ -1,20 +1,20 @@
-"""The life of a case, event by event, in continuous minutes.
+"""The clock: events in continuous minutes, staff at work, patrols every tick.
 
 One loop takes, in time order, the next of three things (ties in this order):
 
-1. a patrol tick (every `calendar.patrol_tick_min`): shifts change, police, joint-defence
-   members and grid workers move in one numpy step, patrols and grid rounds find
-   unreported needs, visits are made at the start of each working day, and on the hour
-   a row of the time series is recorded;
+1. a patrol tick (every `calendar.patrol_tick_min`): police shifts change, and police,
+   joint-defence members and grid workers on their rounds move in one numpy step;
+   patrols and rounds find unreported needs;
 2. the next need's onset, from the needs drawn before the run (already sorted);
-3. the next event on the heap `(time, sequence, kind, case, arg)`.
+3. the next event on the heap `(time, sequence, handler, argument)`, where the handler
+   is a bound method of the part of the model it belongs to (cases, tasks, visits, the
+   staff) — ties break by sequence, so the order is fixed.
 
-A need's path: onset -> reported (walk-in, hotline, emergency call, found by a grid
-worker or patrol) or, unreported until its patience runs out, unreached -> arrives at a
-unit -> queues for a server of the right pool -> served: if the unit has authority this
-is the first response, else an intake, then a hand-off up a level after the hand-off
-delay -> resolved after the lead time. Public-order incidents go to the nearest free
-officer instead: first response on arrival, resolved when cleared.
+Staff: `submit` gives work to a unit; a free member of staff who may do it starts at
+once if the unit is open, otherwise it waits in the unit's queues. When a stretch of work
+ends the member takes the next item by the unit's priority rule. Every working day at
+opening time the day's visits and grid rounds are put in the queues and every unit's
+free staff start on what waits.
 """
 
 from __future__ import annotations
@@ -25,152 +25,94 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from .geometry import octile
-from .needs import U
-from .parameters import KINDS
-from .structure import Unit
+from .calendar import DAY
+from .cases import PUBLIC_ORDER, CaseFlow
+from .coverage import PeopleWhere
+from .staff import (
+    CALL,
+    CASE,
+    CONSULT,
+    REFERRAL,
+    ROUND,
+    SUPERVISION,
+    TASK,
+    VISIT,
+    WALKIN,
+    Staffing,
+    StaffPool,
+    WorkItem,
+)
+from .tasks import TaskBook
+from .visits import Visits
 
 if TYPE_CHECKING:  # pragma: no cover
     from .model import GovernanceModel
 
-NAN = math.nan
-PUBLIC_ORDER = KINDS.index("public_order")
-WELFARE = KINDS.index("welfare")
-DISPUTE = KINDS.index("dispute")
-# event kinds
-WALK_IN, ARRIVE, DONE, RESOLVE, GIVE_UP, ON_SITE, CLEAR, CALL, PETITION = range(9)
-# channels
-CHANNELS = ("walk_in", "hotline", "emergency", "grid", "patrol")
-CH_WALK, CH_HOTLINE, CH_EMERGENCY, CH_GRID, CH_PATROL = range(5)
-
 
 class Engine:
-    """Runs the cases of one model. See the module docstring for the loop."""
+    """Runs one model's events. See the module docstring for the loop."""
 
     def __init__(self, model: GovernanceModel):
         self.m = model
         p = model.params
         self.cal = model.calendar
-        self.units: list[Unit] = model.structure.units
         self.heap: list = []
         self.seq = 0
         self.now = 0.0
-        c = model.needs
-        self.n = n = len(c["onset"])
-        self.onset = c["onset"].tolist()
-        self.kind = c["kind"].tolist()
-        self.resident = c["resident"].tolist()
-        self.cell = c["cell"].tolist()
-        self.complex = c["complex"].tolist()
-        self.handling = c["handling_min"].tolist()
-        self.lead = c["lead_min"].tolist()
-        u = c["u"]
-        self.u_report = u[:, U["report"]].tolist()
-        self.u_channel = u[:, U["channel"]].tolist()
-        self.u_delay = u[:, U["delay"]].tolist()
-        self.u_eligible = u[:, U["eligible"]].tolist()
-        self.u_petition = u[:, U["petition"]].tolist()
-        self.rural_registered = c["rural_registered"].tolist()
-        # outcomes
-        self.reported = [NAN] * n
-        self.arrived = [NAN] * n
-        self.first_response = [NAN] * n
-        self.resolved = [NAN] * n
-        self.gave_up = [NAN] * n
-        self.travel = [NAN] * n
-        self.channel = [-1] * n
-        self.handoffs = [0] * n
-        self.first_unit = [-1] * n
-        self.final_unit = [-1] * n
-        self.entry = [-1] * n
-        self.rural_channel = [False] * n
-        self.ineligible = [False] * n
-        self.petition = [NAN] * n
+        st = model.structure
+        prio = p["staff"]["priority"]
+        self.pools = [StaffPool(dict(u.staff), prio, u.round_the_clock) for u in st.units]
+        self.cases = c = CaseFlow(self)
+        self.tasks = TaskBook(self)
+        self.visits = Visits(self)
+        case_classes = (WALKIN, CASE, CALL, REFERRAL, CONSULT)
+        self.staff = Staffing(
+            self.pools, self.cal, p["staff"]["chunk_h"] * 60.0, self.at,
+            on_first_start=dict.fromkeys(case_classes, c.on_item_start),
+            on_finished={**dict.fromkeys(case_classes, c.on_item_done),
+                         TASK: self.tasks.on_task_done, SUPERVISION: _nothing,
+                         VISIT: self.visits.on_visit_done, ROUND: _nothing},
+            on_stretch={ROUND: (self._set_out, self._come_back)})
+        self.submit = self.staff.submit
+        self.onset = c.onset
         self.next_onset = 0
-        # residents
-        res = model.residents
-        self.trust = res.trust  # numpy, changed in place
-        self.trust_sum = float(res.trust.sum())
-        area = model.structure.area_of_cell[res.home]
-        self.res_unit = model.structure.area_unit[area].tolist()
-        su = model.structure
-        own_cell = np.array([self.units[x].cell for x in su.area_unit])[area]
-        h = model.city.height
-        walk = octile(res.home // h - own_cell // h, res.home % h - own_cell % h)
-        walk_m_per_min = p["access"]["walk_speed_kmh"] * 1000 / 60
-        self.res_walk_min = (walk * model.city.cell_m / walk_m_per_min).tolist()
-        # without unified registration, rural-registered residents' welfare goes to the
-        # nearest town government's rural office
-        towns = su.town_units
-        if len(towns):
-            tc = np.array([self.units[x].cell for x in towns])
-            d = octile(res.home[:, None] // h - tc[None, :] // h,
-                       res.home[:, None] % h - tc[None, :] % h)
-            self.res_town = towns[np.argmin(d, axis=1)].tolist()
-            self.res_town_walk = (d.min(axis=1) * model.city.cell_m / walk_m_per_min).tolist()
-        self.unified = p["registration"]["unified"] or not len(towns)
-        self.ineligible_share = p["registration"]["ineligible_share"]
-        self.escalate = su.escalate
-        med = p["mediation"]
-        self.petition_base = med["petition_base"]
-        self.dispute_target = p["needs"]["target_h"]["dispute"] * 60.0
-        self.petitions = 0
-        # parameters by kind
-        nd, tr = p["needs"], p["trust"]
-        self.hotline_w = tr["hotline_trust_weight"]
-        self.patience_min = [nd["patience_days"][k] * 1440.0 for k in KINDS]
-        self.expected_min = [tr["expected_response_h"][k] * 60.0 for k in KINDS]
-        self.lr = tr["learning_rate"]
-        self.report_base = nd["report_base"]
-        self.report_w = nd["report_trust_weight"]
-        self.trip_pen = nd["report_trip_penalty_per_h"]
-        self.walkin_delay = nd["walkin_delay_mean_h"] * 60.0
-        self.intake = nd["intake_min"]
-        hl = p["hotline"]
-        self.hotline = model.hotline_unit
-        self.hotline_share = hl["share"]
-        self.hotline_delay = hl["delay_mean_min"]
-        self.linked = hl["linked_dispatch"]
-        self.handoff_min = {lv: v * 60.0 for lv, v in su.handoff_h.items()}
-        po = p["police"]
+        self._set_up_patrols(model, p)
+        self.at(self.cal.next_open(0.0), self.on_open, 0)
+        self.tasks.start()
+
+    def _set_up_patrols(self, model: GovernanceModel, p: dict) -> None:
         self.police = model.police
-        self.call_delay = po["call_delay_min"]
-        self.patrol_share = po["patrol_time_share"]
+        self.walkers = model.walkers
+        self.tick = p["calendar"]["patrol_tick_min"]
+        self.next_tick = 0.0
+        self.patrol_share = p["police"]["patrol_time_share"]
         self.patrol_rng = model.streams.get("patrol.moving")
-        self.police_report = po["report_prob"]
-        # unreported needs that a patrol or grid worker could find, by cell
-        n_cells = model.city.width * h
-        self.pending: dict[int, list[int]] = {}
-        self.pending_grid = np.zeros(n_cells, np.int32)
-        self.pending_police = np.zeros(n_cells, np.int32)
         self.grid_rng = model.streams.get("grid.find")
         self.find_prob = p["grid"]["find_prob"]
         self.grid_on = p["structure"]["grid_responsibility"]
-        # patrols
-        self.tick = p["calendar"]["patrol_tick_min"]
-        self.next_tick = 0.0
+        self.round_min = p["grid"]["round_h_per_day"] * 60.0
+        self.rounds_missed_min = 0.0
+        n_cells = model.city.width * model.city.height
         self.last_patrol = np.full(n_cells, -np.inf)
         self.inhabited = np.flatnonzero(model.city.density.ravel() > 0)
-        self.coverage_samples: list[float] = []
-        self.timeseries: list[tuple] = []
-        self.next_hour = 0.0
+        self.people = PeopleWhere(model)
         self.last_shift = -1
-        self.last_day = -1
-        self.counts = {"reported": 0, "resolved": 0, "gave_up": 0}
+        # grid workers' walkers by unit: who is free to start a stretch of round
+        self.walking = np.zeros(len(self.walkers), bool)
+        self.idle_walkers = {uid: list(ws) for uid, ws in model.grid_walkers.items()}
 
     # ------------------------------------------------------------------ loop
-    def push(self, t: float, ev: int, case: int, arg: int = 0) -> None:
+    def at(self, t: float, handler, arg) -> None:
+        """Call `handler(t, arg)` at minute `t`."""
         self.seq += 1
-        heapq.heappush(self.heap, (t, self.seq, ev, case, arg))
+        heapq.heappush(self.heap, (t, self.seq, handler, arg))
 
     def run_until(self, t_end: float) -> None:
-        heap, onset = self.heap, self.onset
-        handlers = (self.on_walk_in, self.on_arrive, self.on_done, self.on_resolve,
-                    self.on_give_up, self.on_site, self.on_clear, self.on_call,
-                    self.on_petition_check)
+        heap, onset, n = self.heap, self.onset, len(self.onset)
+        on_onset = self.cases.on_onset
         while True:
             t_heap = heap[0][0] if heap else math.inf
-            t_on = onset[self.next_onset] if self.next_onset < self.n else math.inf
+            t_on = onset[self.next_onset] if self.next_onset < n else math.inf
             if self.next_tick <= t_heap and self.next_tick <= t_on:
                 if self.next_tick >= t_end:
                     break
@@ -181,231 +123,85 @@ class Engine:
                 if t_on >= t_end:
                     break
                 self.now = t_on
-                self.on_onset(self.next_onset, t_on)
                 self.next_onset += 1
+                on_onset(self.next_onset - 1, t_on)
             else:
                 if t_heap >= t_end:
                     break
-                t, _, ev, case, arg = heapq.heappop(heap)
+                t, _, handler, arg = heapq.heappop(heap)
                 self.now = t
-                handlers[ev](case, t, arg)
+                handler(t, arg)
         self.now = t_end
 
-    # ------------------------------------------------------------ reporting
-    def on_onset(self, c: int, t: float) -> None:
-        k = self.kind[c]
-        if k == PUBLIC_ORDER:
-            if self.u_report[c] < self.police_report:
-                self.push(t + self.call_delay, CALL, c, CH_EMERGENCY)
-            else:
-                self.wait_unreported(c, t, police=True)
-            return
-        r = self.resident[c]
-        if k == DISPUTE:
-            self.push(t + self.dispute_target, PETITION, c)
-        entry, walk_min = self.res_unit[r], self.res_walk_min[r]
-        if k == WELFARE and not self.unified and self.rural_registered[c]:
-            if self.u_eligible[c] < self.ineligible_share:
-                self.ineligible[c] = True
-                self.give_up(c, t)
-                return
-            # the separate rural system: the town's rural office, then the city
-            entry, walk_min = self.res_town[r], self.res_town_walk[r]
-            self.complex[c] = True
-            self.rural_channel[c] = True
-        self.entry[c] = entry
-        trust = self.trust[r]
-        hotline = self.hotline is not None and \
-            self.u_channel[c] < self.hotline_share + self.hotline_w * (0.5 - trust)
-        trip_h = 0.0 if hotline else walk_min / 60.0
-        p = self.report_base + self.report_w * (trust - 0.5) - self.trip_pen * trip_h
-        if self.u_report[c] >= p:
-            self.wait_unreported(c, t, police=False)
-        elif hotline:
-            delay = -self.hotline_delay * math.log1p(-self.u_delay[c])
-            self.push(t + delay, CALL, c, CH_HOTLINE)
-        else:
-            delay = -self.walkin_delay * math.log1p(-self.u_delay[c])
-            depart = self.cal.next_open(t + delay)
-            self.push(depart + walk_min, WALK_IN, c)
-            self.add_pending(c, police=False)
+    def on_open(self, t: float, _arg: int) -> None:
+        """Offices open (in the morning, or after the midday break): every unit's free
+        staff start on what waits; in the morning, the day's visits and rounds first."""
+        if t - int(t // DAY) * DAY == self.cal.open_min:
+            self._start_day(t)
+        for pool in self.pools:
+            self.staff.fill(pool, t)
+        nxt = self.cal.next_open(self.cal.closing_after(t))
+        if nxt < self.m.days * DAY:
+            self.at(nxt, self.on_open, 0)
 
-    def wait_unreported(self, c: int, t: float, police: bool) -> None:
-        self.add_pending(c, police)
-        self.push(t + self.patience_min[self.kind[c]], GIVE_UP, c)
+    def _start_day(self, t: float) -> None:
+        self.visits.day(t)
+        if self.grid_on and self.round_min > 0:
+            close = self.cal.closing_of(int(t // DAY))
+            for uid, walkers in self.m.grid_walkers.items():
+                for item in self.pools[uid].drop_expired(ROUND, t):
+                    self.rounds_missed_min += item.minutes
+                for _ in walkers:
+                    self.submit(WorkItem(ROUND, uid, self.round_min, close, t), t)
 
-    def add_pending(self, c: int, police: bool) -> None:
-        cell = self.cell[c]
-        self.pending.setdefault(cell, []).append(c)
-        (self.pending_police if police else self.pending_grid)[cell] += 1
+    def _set_out(self, item: WorkItem) -> None:
+        """A grid worker of the unit sets out on a stretch of round..."""
+        item.ref = self.idle_walkers[item.unit].pop()
+        self.walking[item.ref] = True
 
-    def drop_pending(self, c: int) -> None:
-        cell = self.cell[c]
-        lst = self.pending.get(cell)
-        if lst and c in lst:
-            lst.remove(c)
-            if not lst:
-                del self.pending[cell]
-            (self.pending_police if self.kind[c] == PUBLIC_ORDER else self.pending_grid)[cell] -= 1
+    def _come_back(self, item: WorkItem) -> None:
+        """...and comes back."""
+        self.walking[item.ref] = False
+        self.idle_walkers[item.unit].append(item.ref)
 
-    def mark_reported(self, c: int, t: float, channel: int) -> None:
-        self.reported[c] = t
-        self.channel[c] = channel
-        self.counts["reported"] += 1
+    def utilisation_of(self, uid: int) -> float | None:
+        """Busy share of the paid hours of unit `uid`'s staff so far."""
+        return self.staff.utilisation(uid, self.now)
 
-    def on_walk_in(self, c: int, t: float, _arg: int) -> None:
-        if self.reported[c] == self.reported[c]:  # found by a grid worker first
-            return
-        self.drop_pending(c)
-        self.mark_reported(c, t, CH_WALK)
-        unit = self.units[self.entry[c]]
-        self.first_unit[c] = unit.id
-        self.arrive(c, unit, unit.desk or unit.cases, t)
-
-    def on_call(self, c: int, t: float, channel: int) -> None:
-        self.mark_reported(c, t, channel)
-        if channel in (CH_EMERGENCY, CH_PATROL):
-            self.arrived[c] = t
-            self.dispatch(c, t)
-        else:  # 12345 hotline
-            self.first_unit[c] = self.hotline.id
-            self.arrive(c, self.hotline, self.hotline.cases, t)
-
-    def on_give_up(self, c: int, t: float, _arg: int) -> None:
-        if self.reported[c] == self.reported[c]:
-            return
-        self.drop_pending(c)
-        self.give_up(c, t)
-
-    def give_up(self, c: int, t: float) -> None:
-        self.gave_up[c] = t
-        self.counts["gave_up"] += 1
-        self.satisfy(c, 0.0)
-
-    def on_petition_check(self, c: int, t: float, _arg: int) -> None:
-        """A dispute still unsettled at its target may become a petition (上访)."""
-        if self.resolved[c] == self.resolved[c]:
-            return
-        if self.u_petition[c] < self.petition_base * (1.0 - self.trust[self.resident[c]]):
-            self.petition[c] = t
-            self.petitions += 1
-
-    # ---------------------------------------------------------------- units
-    def arrive(self, c: int, unit: Unit, pool, t: float) -> None:
-        self.final_unit[c] = unit.id
-        if unit.can_resolve(self.kind[c], self.complex[c]):
-            self.arrived[c] = t
-        if pool.free > 0 and (pool.round_the_clock or self.cal.is_open(t)):
-            self.start(c, unit, pool, t)
-        else:
-            pool.queue.append((c, unit.id))
-
-    def start(self, c: int, unit: Unit, pool, t: float) -> None:
-        pool.free -= 1
-        if unit.can_resolve(self.kind[c], self.complex[c]):
-            self.first_response[c] = t
-            self.satisfy(c, self.satisfaction(c, t - self.onset[c]))
-            dur = self.handling[c]
-        elif unit.dispatches:
-            dur = unit.call_min
-        else:
-            dur = self.intake
-        pool.busy_min += dur
-        self.push(t + dur, DONE, c, unit.id * 2 + (pool is unit.desk and pool is not unit.cases))
-
-    def on_done(self, c: int, t: float, code: int) -> None:
-        unit = self.units[code // 2]
-        pool = unit.desk if code % 2 else unit.cases
-        pool.free += 1
-        if pool.queue and (pool.round_the_clock or self.cal.is_open(t)):
-            nc, _ = pool.queue.popleft()
-            self.start(nc, unit, pool, t)
-        k = self.kind[c]
-        if unit.can_resolve(k, self.complex[c]):
-            lead = self.lead[c]
-            if lead > 0:
-                self.push(t + lead, RESOLVE, c)
-            else:
-                self.on_resolve(c, t, 0)
-        elif unit.dispatches:
-            target = self.entry[c]
-            if self.linked:
-                target = int(self.m.structure.resolver[target, k, int(self.complex[c])])
-            nxt = self.units[target]
-            self.arrive(c, nxt, nxt.cases, t)
-        else:
-            nxt = self.units[self.escalate[unit.id, k]]
-            self.handoffs[c] += 1
-            self.push(self.cal.add_working(t, self.handoff_min[unit.level]), ARRIVE, c, nxt.id)
-
-    def on_arrive(self, c: int, t: float, uid: int) -> None:
-        unit = self.units[uid]
-        self.arrive(c, unit, unit.cases, t)
-
-    def on_resolve(self, c: int, t: float, _arg: int) -> None:
-        self.resolved[c] = t
-        self.counts["resolved"] += 1
-
-    def open_offices(self, t: float) -> None:
-        for unit in self.units:
-            for pool in {id(p): p for p in (unit.desk, unit.cases) if p is not None}.values():
-                while pool.free > 0 and pool.queue:
-                    nc, _ = pool.queue.popleft()
-                    self.start(nc, unit, pool, t)
-
-    # --------------------------------------------------------------- police
+    # ---------------------------------------------------------------- police
     def dispatch(self, c: int, t: float) -> None:
-        pol = self.police
-        w = self.m.walkers
-        i, drive = pol.nearest(pol.available(t), w.x[:pol.n], w.y[:pol.n], self.cell[c])
+        """An officer chosen by the dispatch rule drives to incident `c`, or it waits."""
+        pol, w = self.police, self.walkers
+        i, drive = pol.choose(t, w.x[:pol.n], w.y[:pol.n], self.cases.cell[c])
         if i < 0:
-            pol.waiting.append(c)
+            pol.wait(0 if self.cases.priority1[c] else 1, t, c)
             return
-        self.send(i, c, t, drive)
+        self._send_officer(i, c, t, drive)
 
-    def send(self, i: int, c: int, t: float, drive: float) -> None:
-        self.travel[c] = drive
+    def _send_officer(self, i: int, c: int, t: float, drive: float) -> None:
         self.police.busy_until[i] = math.inf
-        self.push(t + drive, ON_SITE, c, i)
+        self.at(t + drive, self.on_site, (c, i, drive))
 
-    def on_site(self, c: int, t: float, i: int) -> None:
-        self.first_response[c] = t
-        self.final_unit[c] = -1
-        self.satisfy(c, self.satisfaction(c, t - self.onset[c]))
-        self.m.walkers.place(np.array([i]), np.array([self.cell[c]]))
-        self.push(t + self.handling[c], CLEAR, c, i)
+    def on_site(self, t: float, arg: tuple[int, int, float]) -> None:
+        c, i, drive = arg
+        self.cases.police_on_site(c, t, int(self.police.officer_base[i]), drive)
+        self.walkers.place(np.array([i]), np.array([self.cases.cell[c]]))
+        self.at(t + self.cases.handling[c], self.on_clear, (c, i))
 
-    def on_clear(self, c: int, t: float, i: int) -> None:
+    def on_clear(self, t: float, arg: tuple[int, int]) -> None:
+        c, i = arg
         pol = self.police
         pol.busy_until[i] = t
-        lead = self.lead[c]
-        if lead > 0:
-            self.push(t + lead, RESOLVE, c)
-        else:
-            self.on_resolve(c, t, 0)
+        self.cases.police_cleared(c, t)
         if pol.waiting and pol.officer_shift[i] == pol.on_duty_shift(t):
-            nc = pol.waiting.popleft()
-            cell = self.cell[nc]
-            w = self.m.walkers
-            h = pol.height
-            d = float(octile(w.x[i] - cell // h, w.y[i] - cell % h))
-            self.send(i, nc, t, d * pol.cell_m / pol.drive_m_per_min)
+            nc = pol.next_waiting()
+            drive = float(pol.drive_min(self.walkers.x[i], self.walkers.y[i],
+                                        self.cases.cell[nc]))
+            self._send_officer(i, nc, t, drive)
 
-    # ---------------------------------------------------------------- trust
-    def satisfaction(self, c: int, response: float) -> float:
-        exp = self.expected_min[self.kind[c]]
-        return 1.0 if response <= exp else exp / response
-
-    def satisfy(self, c: int, s: float) -> None:
-        r = self.resident[c]
-        old = self.trust[r]
-        new = old + self.lr * (s - old)
-        self.trust[r] = new
-        self.trust_sum += new - old
-
-    # -------------------------------------------------------------- patrols
+    # --------------------------------------------------------------- patrols
     def on_tick(self, t: float) -> None:
-        m, pol, w = self.m, self.police, self.m.walkers
+        pol, w, cases = self.police, self.walkers, self.cases
         shift = pol.on_duty_shift(t)
         if shift != self.last_shift:
             self.last_shift = shift
@@ -413,63 +209,58 @@ class Engine:
             idle = starting[pol.busy_until[starting] <= t]
             w.place(idle, pol.base_cells[pol.officer_base[idle]])
             while pol.waiting:
-                free = pol.available(t)
-                if not free.any():
+                if not pol.available(t).any():
                     break
-                self.dispatch(pol.waiting.popleft(), t)
-        day = int(t // 1440)
-        if day != self.last_day and t - day * 1440 >= self.cal.open_min:
-            self.last_day = day
-            m.visits.day(day, t)
-            if self.cal.is_workday(day):
-                self.open_offices(t)
-        active = np.zeros(len(w), bool)
+                self.dispatch(pol.next_waiting(), t)
+        active = self.walking.copy()
         on = (pol.officer_shift == shift) & (pol.busy_until <= t)
         active[:pol.n] = on & (self.patrol_rng.random(pol.n) < self.patrol_share)
-        office_open = self.cal.is_open(t)
-        if self.grid_on and office_open:
-            active[pol.n:] = True
         cells, who = w.step(active)
         is_patrol = who < pol.n
         pc = cells[is_patrol]
         self.last_patrol[pc] = t
-        hits = pc[self.pending_police[pc] > 0]
+        hits = pc[cases.pending_police[pc] > 0]
         for cell in np.unique(hits).tolist():
-            for c in [x for x in self.pending.get(cell, ()) if self.kind[x] == PUBLIC_ORDER]:
-                self.drop_pending(c)
-                self.on_call(c, t, CH_PATROL)
-        if self.grid_on and office_open:
+            for c in [x for x in cases.pending.get(cell, ()) if cases.kind[x] == PUBLIC_ORDER]:
+                cases.found(c, t, by_patrol=True)
+        if self.grid_on:
             gc = cells[~is_patrol]
-            hits = np.unique(gc[self.pending_grid[gc] > 0])
-            for cell in hits.tolist():
-                for c in [x for x in self.pending.get(cell, ()) if self.kind[x] != PUBLIC_ORDER]:
+            for cell in np.unique(gc[cases.pending_grid[gc] > 0]).tolist():
+                for c in [x for x in cases.pending.get(cell, ())
+                          if cases.kind[x] != PUBLIC_ORDER]:
                     if self.grid_rng.random() < self.find_prob:
-                        self.drop_pending(c)
-                        self.mark_reported(c, t, CH_GRID)
-                        unit = self.units[self.entry[c]]
-                        self.first_unit[c] = unit.id
-                        self.arrive(c, unit, unit.cases, t)
-        if t >= self.next_hour:
-            self.record_hour(t)
-            self.next_hour += 60.0
+                        cases.found(c, t, by_patrol=False)
 
-    def patrol_coverage(self, t: float) -> float:
-        return float((self.last_patrol[self.inhabited] >= t - 1440.0).mean())
+    # ----------------------------------------------------------- inspection
+    def locate_cases(self) -> dict[str, list[int]]:
+        """Where every arisen case is now, read from the engine's own structures.
 
-    def record_hour(self, t: float) -> None:
-        cov = self.patrol_coverage(t) if t >= 1440.0 else NAN
-        if t >= 1440.0:
-            self.coverage_samples.append(cov)
-        queued = sum(len(u.cases.queue) + (len(u.desk.queue) if u.desk and u.desk is not u.cases
-                                           else 0) for u in self.units)
-        pol = self.police
-        self.timeseries.append((
-            t / 60.0, self.next_onset, self.counts["reported"], self.counts["resolved"],
-            self.counts["gave_up"], self.counts["reported"] - self.counts["resolved"], queued,
-            int((pol.busy_until > t).sum()), len(pol.waiting), cov,
-            self.trust_sum / max(1, len(self.trust)), self.petitions))
+        Places: not yet reported (`cases.unreported`), on its way (an officer driving
+        to it), in a unit's queue (or waiting for an officer), in service (staff at work
+        on it, an officer on site, or being carried out), waiting for a decision,
+        resolved, given up. A case found in no place, or in two, is a bug.
+        """
+        cs = self.cases
+        out: dict[str, list[int]] = {"not_reported": list(cs.unreported), "on_its_way": [],
+                                     "queue": self.police.waiting_cases(), "in_service": [],
+                                     "deciding": list(cs.deciding), "resolved": [],
+                                     "gave_up": []}
+        for _, _, handler, arg in self.heap:
+            fn = getattr(handler, "__func__", None)
+            if fn is Engine.on_site:
+                out["on_its_way"].append(arg[0])
+            elif fn is Engine.on_clear or fn is CaseFlow.on_carried_out:
+                out["in_service"].append(arg[0])
+        for pool in self.pools:
+            out["queue"].extend(i.case for i in pool.waiting_items() if i.case >= 0)
+            out["in_service"].extend(i.case for i in pool.in_service if i.case >= 0)
+        for c in range(self.next_onset):
+            if cs.resolved[c] == cs.resolved[c]:
+                out["resolved"].append(c)
+            if cs.gave_up[c] == cs.gave_up[c]:
+                out["gave_up"].append(c)
+        return out
 
 
-TIMESERIES_COLUMNS = ("hour", "needs_arisen", "reported", "resolved", "gave_up",
-                      "backlog", "queued_at_units", "officers_busy", "calls_waiting",
-                      "patrol_coverage_24h", "mean_trust", "petitions")
+def _nothing(item: WorkItem, t: float) -> None:
+    """Supervision and rounds leave nothing behind but the time they took."""

@@ -2,20 +2,27 @@
 
 The model builds, in this order and each from its own random stream: the map, the
 enterprises, the residents (these three depend on the seed only), then the management
-structure, staff and police of the scenario, and the needs of the whole horizon. Running
-it hands the cases to `engine.Engine`. It knows nothing of files, the CLI or a browser.
+structure, its offices and staff, the police, and the needs of the whole horizon.
+`step()` advances one simulated hour and fills the DataCollector; `run()` steps to the
+horizon. It knows nothing of files, the command line or a browser: it takes a validated
+`Scenario`, or a scenario name that the scenario module resolves.
+
+Scale: `scale` samples residents (1 in 1/scale) and gives each sampled resident 1/scale
+of the needs, visits and per-resident work; units keep their full staff and the police
+their full force, so loads, queues, coverage and times estimate the full city's.
 """
 
 from __future__ import annotations
 
 import numpy as np
-from mesa import Model
+from mesa import DataCollector, Model
 from mesa.discrete_space import OrthogonalMooreGrid
 
-from .agents import CommunityWorker, Enterprise, PoliceOfficer
-from .calendar import OfficeCalendar
+from .agents import CommunityOffice, CommunityWorker, Enterprise, Office, PoliceOfficer
+from .calendar import DAY, OfficeCalendar
 from .city import COMMERCIAL, INDUSTRIAL, generate_map
 from .engine import Engine
+from .figures import COMMUNITY_REPORTERS, MODEL_REPORTERS
 from .movement import Walkers
 from .needs import draw_needs
 from .police import ROLES, PoliceForce
@@ -23,7 +30,6 @@ from .population import Residents
 from .randomness import Streams
 from .scenario import Scenario, ScenarioError, load
 from .structure import Structure
-from .visits import Visits
 
 
 class GovernanceModel(Model):
@@ -32,7 +38,7 @@ class GovernanceModel(Model):
     Args:
         scenario: a `Scenario`, or a scenario name or file path.
         seed: the run's seed; fixes the city, residents, needs and every decision.
-        scale: share of residents simulated (staff and police scale with it).
+        scale: share of residents simulated (see the module docstring).
         days: horizon in days; needs are drawn for all of it when the model is built.
 
     Raises:
@@ -53,17 +59,19 @@ class GovernanceModel(Model):
         self.params = p = scenario.params
         self.seed, self.scale, self.days = seed, scale, days
         self.streams = Streams(seed)
+        where = scenario.path or scenario.name
         try:
             self.city = generate_map(p["map"], p["population"], self.streams.get("map"))
         except ValueError as exc:
             key, _, msg = str(exc).partition(": ")
-            raise ScenarioError(scenario.path or scenario.name, key, msg) from None
+            raise ScenarioError(where, key, msg) from None
         city = self.city
         self.grid = OrthogonalMooreGrid((city.width, city.height), torus=False,
                                         random=self.random)
-        self.calendar = OfficeCalendar(p["calendar"]["office_open_h"],
-                                       p["calendar"]["office_close_h"],
-                                       p["calendar"]["workdays_per_week"])
+        cal = p["calendar"]
+        self.calendar = OfficeCalendar(cal["office_open_h"], cal["office_close_h"],
+                                       cal["workdays_per_week"], cal["lunch_start_h"],
+                                       cal["lunch_end_h"])
         self._build_enterprises()
         n_res = max(1, int(round(p["population"]["residents"] * scale)))
         self.residents = Residents(city, p["population"], [e.cells for e in self.enterprises],
@@ -74,19 +82,22 @@ class GovernanceModel(Model):
                                           minlength=len(self.enterprises))):
             self.enterprises[i].employees = int(n)
         try:
-            self.structure = Structure(city, p, scale)
+            self.structure = Structure(city, p)
         except ValueError as exc:
             key, _, msg = str(exc).partition(": ")
-            raise ScenarioError(scenario.path or scenario.name, key, msg) from None
-        self.hotline_unit = self.structure.hotline
+            raise ScenarioError(where, key, msg) from None
         self.residents.community = self.structure.area_of_cell[self.residents.home]
-        self.police = PoliceForce(city, self.structure, p, scale)
+        self.police = PoliceForce(city, self.structure, p)
+        self._build_offices()
         self._build_staff_and_walkers()
         self._build_layers()
-        self._build_visits()
-        self.needs = draw_needs(self.residents, p, days, self.streams)
-        self.engine = Engine(self)
+        self.needs = draw_needs(self.residents, p, days, self.streams, scale)
         self.time_min = 0.0
+        self.engine = Engine(self)
+        self.datacollector = DataCollector(
+            model_reporters=dict(MODEL_REPORTERS),
+            agenttype_reporters={CommunityOffice: dict(COMMUNITY_REPORTERS)})
+        self.datacollector.collect(self)
 
     # ------------------------------------------------------------------ build
     def _build_enterprises(self) -> None:
@@ -107,6 +118,10 @@ class GovernanceModel(Model):
                 self.enterprises.append(Enterprise(self, f"Enterprise {i + 1}",
                                                    np.array([c]), float(w)))
 
+    def _build_offices(self) -> None:
+        self.offices = [(CommunityOffice if u.level in ("community", "village") else Office)(
+            self, u.id) for u in self.structure.units]
+
     def _build_staff_and_walkers(self) -> None:
         p, city, st, pol = self.params, self.city, self.structure, self.police
         h, cell_m, tick = city.height, city.cell_m, p["calendar"]["patrol_tick_min"]
@@ -114,20 +129,20 @@ class GovernanceModel(Model):
         def cells_per_tick(kmh: float) -> float:
             return kmh * 1000 / 60 * tick / cell_m
 
-        # walkers: officers, then joint-defence members, then grid workers
+        # walkers: officers, then joint-defence members etc., then grid workers
         start = pol.base_cells[pol.officer_base]
         speed = np.where(pol.auxiliary, cells_per_tick(p["police"]["foot_patrol_speed_kmh"]),
                          cells_per_tick(p["police"]["patrol_speed_kmh"]))
-        beats = list(pol.beat_cells)
-        beat = list(pol.officer_base)
+        beats, beat = list(pol.beat_cells), list(pol.officer_base)
         grid_units = []
-        n_beats = len(beats)
-        for k, uid in enumerate(st.community_units):
-            area_cells = np.flatnonzero(st.area_of_cell == k)
-            beats.append(area_cells)
-            for _ in range(st.units[uid].staff.get("grid_worker", 0)):
-                grid_units.append(uid)
-                beat.append(n_beats + k)
+        for area, uid in enumerate(st.area_unit):
+            unit = st.units[uid]
+            if unit.level != "community" or area >= st.n_communities:
+                continue
+            beats.append(np.flatnonzero(st.area_of_cell == area))
+            for _ in range(unit.staff.get("grid_worker", 0)):
+                grid_units.append(int(uid))
+                beat.append(len(beats) - 1)
         gstart = np.array([st.units[u].cell for u in grid_units], np.int64)
         all_start = np.concatenate([start, gstart]).astype(np.int64)
         all_speed = np.concatenate([speed, np.full(len(gstart),
@@ -138,13 +153,17 @@ class GovernanceModel(Model):
                                        ROLES[r])
                          for i, (b, s, r) in enumerate(zip(pol.officer_base, pol.officer_shift,
                                                            pol.role))]
+        self.grid_walkers: dict[int, list[int]] = {}
         self.workers: list[CommunityWorker] = []
-        for unit in st.units:
-            for role in ("front_desk", "caseworker"):
-                for _ in range(unit.staff.get(role, 0)):
-                    self.workers.append(CommunityWorker(self, unit.id, role))
         for j, uid in enumerate(grid_units):
+            self.grid_walkers.setdefault(uid, []).append(pol.n + j)
             self.workers.append(CommunityWorker(self, uid, "grid_worker", pol.n + j))
+        for unit in st.units:
+            for role, count in unit.staff.items():
+                if role == "grid_worker" and unit.id in self.grid_walkers:
+                    continue
+                for _ in range(count):
+                    self.workers.append(CommunityWorker(self, unit.id, role))
 
     def _build_layers(self) -> None:
         """Mesa property layers for inspection and drawing."""
@@ -159,36 +178,27 @@ class GovernanceModel(Model):
             layer = self.grid.create_property_layer(name, default_value=0.0, dtype=float)
             layer.data = data
 
-    def _build_visits(self) -> None:
-        res, st, g = self.residents, self.structure, self.params["grid"]
-        due = np.flatnonzero(res.vulnerable | res.special)
-        area = st.area_of_cell[res.home[due]]
-        n_areas = st.n_communities + st.n_villages
-        cap = np.zeros(n_areas, np.int64)
-        for a in range(n_areas):
-            unit = st.units[st.area_unit[a]]
-            visitors = unit.staff.get("grid_worker", 0) if unit.level == "community" else \
-                unit.staff.get("caseworker", 0) if unit.level == "village" else 0
-            cap[a] = visitors * g["visits_per_worker_day"]
-        self.visits = Visits(due, area, cap, g["visit_interval_days"], self.streams,
-                             self.calendar.is_workday)
-
     # -------------------------------------------------------------------- run
+    @property
+    def horizon_min(self) -> float:
+        return self.days * DAY
+
     def step(self) -> None:
-        """Advance one simulated hour."""
+        """Advance one simulated hour and record the DataCollector's row for it."""
         self.run_until(self.time_min + 60.0)
+        self.datacollector.collect(self)
 
     def run_until(self, t_min: float) -> None:
-        """Advance to minute `t_min` (never beyond the horizon)."""
-        t_min = min(t_min, self.days * 1440.0)
+        """Advance to minute `t_min` (never beyond the horizon), without collecting."""
+        t_min = min(t_min, self.horizon_min)
         if t_min > self.time_min:
             self.engine.run_until(t_min)
             self.time_min = t_min
-        self.running = self.time_min < self.days * 1440.0
+        self.running = self.time_min < self.horizon_min
 
     def run(self, progress=None) -> None:
-        """Run to the horizon, calling `progress(day, days)` after each simulated day."""
-        for day in range(int(self.time_min // 1440) + 1, self.days + 1):
-            self.run_until(day * 1440.0)
-            if progress is not None:
-                progress(day, self.days)
+        """Step to the horizon, calling `progress(day, days)` after each simulated day."""
+        while self.running:
+            self.step()
+            if progress is not None and self.time_min % DAY == 0:
+                progress(int(self.time_min // DAY), self.days)

@@ -22,9 +22,13 @@ ORDER_RHYTHM = np.array([0.9, 0.7, 0.6, 0.5, 0.4, 0.4, 0.5, 0.7, 0.8, 0.9, 0.9, 
                          1.0, 1.0, 1.0, 1.0, 1.1, 1.2, 1.4, 1.6, 1.7, 1.6, 1.4, 1.1])
 RHYTHM = {k: (ORDER_RHYTHM if k == "public_order" else OFFICE_RHYTHM) for k in KINDS}
 
+#: Outcome draws pre-drawn per case (more attempts draw from stream "outcomes.extra").
+ATTEMPTS = 4
 #: Names of the per-case uniform random numbers drawn with each need.
 UNIFORMS = ("complex", "report", "channel", "delay", "handle", "lead", "place", "domain",
-            "prevent", "eligible", "petition")
+            "prevent", "eligible", "petition", "time_off", "misroute", "wrong_unit", "input",
+            "input_dept", "priority", "duration") + tuple(f"{n}{i}" for i in range(ATTEMPTS)
+                              for n in ("ok", "branch", "redecide"))
 U = {name: i for i, name in enumerate(UNIFORMS)}
 
 #: Where needs arise, by domain of the safe-cells campaign (ASSUMPTION). Needs at work
@@ -52,12 +56,19 @@ def eligible_rates(kind: str, residents: Residents, needs: dict) -> np.ndarray:
 
 
 def _draw_kind(code: int, kind: str, residents: Residents, needs: dict, rate: np.ndarray,
-               days: np.ndarray, rng: np.random.Generator) -> dict[str, np.ndarray]:
-    """Needs of one kind on the given days (one entry per day, repeats allowed)."""
+               days: np.ndarray, day_weight: np.ndarray,
+               rng: np.random.Generator) -> dict[str, np.ndarray]:
+    """Needs of one kind on the given days, each day weighted (growth)."""
     total = rate.sum()
-    n = int(rng.poisson(total * len(days) / 365.0)) if total > 0 and len(days) else 0
+    expected = total * day_weight.sum() / 365.0
+    n = int(rng.poisson(expected)) if total > 0 and len(days) else 0
     who = rng.choice(residents.n, size=n, p=rate / total) if n else np.empty(0, np.int64)
-    day = days[rng.integers(0, len(days), n)] if n else np.empty(0, np.int64)
+    if n and np.all(day_weight == day_weight[0]):
+        day = days[rng.integers(0, len(days), n)]
+    elif n:
+        day = days[rng.choice(len(days), size=n, p=day_weight / day_weight.sum())]
+    else:
+        day = np.empty(0, np.int64)
     prof = RHYTHM[kind] / RHYTHM[kind].sum()
     hour = rng.choice(24, size=n, p=prof)
     onset = day * 1440.0 + hour * 60.0 + rng.random(n) * 60.0
@@ -77,12 +88,16 @@ def _draw_kind(code: int, kind: str, residents: Residents, needs: dict, rate: np
             "cell": cell, "domain": domain, "u": u}
 
 
-def draw_needs(residents: Residents, params: dict, days: int, streams: Streams) -> dict:
+def draw_needs(residents: Residents, params: dict, days: int, streams: Streams,
+               scale: float = 1.0) -> dict:
     """All needs of a run, sorted by onset.
 
     Base needs come from stream "needs.<kind>", surge needs from "needs.surge.<kind>", so
     a surge adds needs without moving any other. Needs that a safe-cells campaign
     prevents are thinned out with their own uniform, so the rest stay as they were.
+    At a sampled `scale` every sampled resident carries 1/scale of the needs, so units
+    face the whole city's load; with population growth (`growth.*`) each day's needs
+    grow with the population.
 
     Returns:
         Columns: `onset` (minutes), `kind` (code), `resident`, `cell` (flat index where
@@ -93,16 +108,18 @@ def draw_needs(residents: Residents, params: dict, days: int, streams: Streams) 
     needs, surge = params["needs"], params["surge"]
     parts = []
     all_days = np.arange(days)
+    g = params["growth"]
+    weight = (1.0 + g["population_per_year"]) ** (g["years_before_start"] + all_days / 365.0)
     s0, s1 = surge["start_day"], min(days, surge["start_day"] + surge["days"])
     surge_days = np.arange(s0, s1) if surge["multiplier"] > 1 and s1 > s0 else np.empty(0, int)
     for code, kind in enumerate(KINDS):
-        rate = eligible_rates(kind, residents, needs) * needs["rate_multiplier"]
-        parts.append(_draw_kind(code, kind, residents, needs, rate, all_days,
+        rate = eligible_rates(kind, residents, needs) * needs["rate_multiplier"] / scale
+        parts.append(_draw_kind(code, kind, residents, needs, rate, all_days, weight,
                                 streams.get(f"needs.{kind}")))
         if len(surge_days):
             parts.append(_draw_kind(code, kind, residents, needs,
                                     rate * (surge["multiplier"] - 1), surge_days,
-                                    streams.get(f"needs.surge.{kind}")))
+                                    weight[surge_days], streams.get(f"needs.surge.{kind}")))
     out = {k: np.concatenate([p[k] for p in parts]) for k in parts[0]}
     order = np.lexsort((out["resident"], out["kind"], out["onset"]))
     out = {k: v[order] for k, v in out.items()}

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .parameters import META_KEYS, OFFICE_KINDS, SCHEMA, Param, defaults
+from .parameters import META_KEYS, OFFICE_KINDS, SCHEMA, Param, defaults, fill_record
 
 SCENARIO_DIR = Path(__file__).resolve().parent.parent / "scenarios"
 
@@ -70,7 +70,7 @@ class Scenario:
                 node = node.setdefault(p, {})
             node[last] = value
         _check_tree(raw, SCHEMA, label, "")
-        params = _merge(copy.deepcopy(self.params), raw)
+        params = _fill_records(_merge(copy.deepcopy(self.params), raw))
         _check_consistency(params, label)
         return Scenario(self.name, self.path, params, self.title, self.description,
                         self.chain + [label])
@@ -103,7 +103,7 @@ def load(ref: str | Path) -> Scenario:
     """Load a scenario by name or path, derive it from its bases and validate it."""
     path = resolve(ref)
     raw, meta, chain = _load_chain(path, [])
-    params = _merge(defaults(), raw)
+    params = _fill_records(_merge(defaults(), raw))
     _check_consistency(params, str(path))
     return Scenario(path.stem, str(path), params, meta.get("title", ""),
                     meta.get("description", ""), chain)
@@ -147,6 +147,17 @@ def _load_chain(path: Path, seen: list[str]) -> tuple[dict, dict, list[str]]:
             meta.setdefault(k, base_meta.get(k, ""))
         return merged, meta, chain + [str(path)]
     return data, meta, [str(path)]
+
+
+def _fill_records(params: dict, schema: dict = SCHEMA) -> dict:
+    """Give every record of every list of records the defaults of the fields it omits."""
+    for key, spec in schema.items():
+        if isinstance(spec, Param):
+            if spec.kind == "records":
+                params[key] = [fill_record(r, spec.record) for r in params[key]]
+        else:
+            _fill_records(params[key], spec)
+    return params
 
 
 def _merge(base: dict, over: dict) -> dict:
@@ -205,6 +216,8 @@ def _check_value(value: Any, p: Param, file: str, key: str) -> None:
             if v not in OFFICE_KINDS:
                 extra = " (public order is handled by the police)" if v == "public_order" else ""
                 fail(f"kinds from {', '.join(OFFICE_KINDS)}{extra}")
+    elif p.kind == "records":
+        _check_records(value, p, file, key)
     elif p.kind == "floats":
         if not isinstance(value, list) or not all(
                 isinstance(v, int | float) and not isinstance(v, bool) for v in value):
@@ -213,6 +226,31 @@ def _check_value(value: Any, p: Param, file: str, key: str) -> None:
             fail("positive numbers")
     else:  # pragma: no cover - schema error
         raise AssertionError(p.kind)
+
+
+def _check_records(value: Any, p: Param, file: str, key: str) -> None:
+    """A list of tables, each with known fields of the right type; names unique."""
+    if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
+        raise ScenarioError(file, key, "expected a list of tables ([[" + key + "]] entries)")
+    if p.lo is not None and not p.lo <= len(value) <= p.hi:
+        raise ScenarioError(file, key, f"expected {p.lo:g} to {p.hi:g} entries, got "
+                            f"{len(value)}")
+    names = set()
+    for i, rec in enumerate(value):
+        where = f"{key}[{i}]"
+        for name_, v in rec.items():
+            if name_ not in p.record:
+                raise ScenarioError(file, f"{where}.{name_}", "unknown field (valid fields: "
+                                    + ", ".join(p.record) + ")")
+            if v is not None:
+                _check_value(v, p.record[name_], file, f"{where}.{name_}")
+        for name_, spec in p.record.items():
+            if spec.default is None and name_ not in rec:
+                raise ScenarioError(file, f"{where}.{name_}", "missing (required)")
+        name = rec.get("name")
+        if name in names:
+            raise ScenarioError(file, f"{where}.name", f"{name!r} appears twice")
+        names.add(name)
 
 
 def _check_consistency(params: dict[str, Any], file: str) -> None:
@@ -237,6 +275,9 @@ def _check_consistency(params: dict[str, Any], file: str) -> None:
     if c["office_close_h"] <= c["office_open_h"]:
         raise ScenarioError(file, "calendar.office_close_h",
                             "expected a closing hour after the opening hour")
+    if c["lunch_end_h"] < c["lunch_start_h"]:
+        raise ScenarioError(file, "calendar.lunch_end_h",
+                            "expected the midday break to end after it starts")
     pop = params["population"]
     if pop["jisco_share"] + pop["other_employer_share"] > 1:
         raise ScenarioError(file, "population.other_employer_share",
@@ -244,6 +285,27 @@ def _check_consistency(params: dict[str, Any], file: str) -> None:
     if pop["elderly_share"] + pop["child_share"] > 1:
         raise ScenarioError(file, "population.child_share",
                             "expected elderly_share + child_share <= 1")
+    depts = {d["name"] for d in params["departments"]}
+    for kind, name in params["law"]["department"].items():
+        if name not in depts:
+            raise ScenarioError(file, f"law.department.{kind}", f"{name!r} is not one of the "
+                                f"departments ({', '.join(sorted(depts))})")
+    for i, t in enumerate(params["task_types"]):
+        if t["department"] not in depts:
+            raise ScenarioError(file, f"task_types[{i}].department",
+                                f"{t['department']!r} is not one of the departments "
+                                f"({', '.join(sorted(depts))})")
+    r = params["reporting"]
+    if r["lunch_end_h"] <= r["lunch_start_h"]:
+        raise ScenarioError(file, "reporting.lunch_end_h", "expected a lunch break that ends "
+                            "after it starts")
+    if r["awake_to_h"] <= r["awake_from_h"]:
+        raise ScenarioError(file, "reporting.awake_to_h", "expected awake_to_h after "
+                            "awake_from_h")
+    o = params["outcome"]
+    if o["recontact_share"] + o["escalate_share"] > 1:
+        raise ScenarioError(file, "outcome.escalate_share",
+                            "expected recontact_share + escalate_share <= 1")
     staff = params["staff"]
     for level in ("community", "street_office", "town", "village"):
         total = staff[level].get("front_desk", 0) + staff[level]["caseworker"]

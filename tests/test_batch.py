@@ -167,11 +167,12 @@ def test_common_random_numbers_across_scenarios(serial_batch):
     runs = analysis.load_batch(serial_batch)[["run_id", "scenario", SWEEP_KEY, "replication"]]
     cases = cases.merge(runs, on=["run_id", "scenario"])
     pick = (cases[SWEEP_KEY] == 3) & (cases["replication"] == 1)
-    cols = ["kind", "onset_min", "resident", "x", "y", "complex"]
+    cols = ["kind", "onset_min", "resident", "x", "y"]
     h = cases[pick & (cases["scenario"] == "hierarchy_2011")][cols].reset_index(drop=True)
     f = cases[pick & (cases["scenario"] == "flat_2012")][cols].reset_index(drop=True)
     assert len(h) > 0
-    pd.testing.assert_frame_equal(h, f)
+    # the reform faces the same needs, less those its safe-cells campaign prevented
+    assert len(h.merge(f, on=cols)) == len(f) > 0.9 * len(h)
 
 
 # --------------------------------------------------------------------- interruption

@@ -1,4 +1,4 @@
-"""Structural facts of the default city (MODEL.md section 6)."""
+"""Structural facts of the default city (docs/ODD.md, checks)."""
 
 from __future__ import annotations
 

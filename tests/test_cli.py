@@ -75,20 +75,28 @@ def test_validate_ok():
     assert r.returncode == 0 and "valid" in r.stdout
 
 
-def test_run_writes_four_files_with_keys(tmp_path):
+def test_run_writes_its_files_with_keys(tmp_path):
     out = tmp_path / "run"
     r = cli("run", "flat_2012", "--days", "3", "--scale", "0.05", "--seed", "2",
             "--out", str(out))
     assert r.returncode == 0, r.stderr
     assert "Response time, median (h)" in r.stdout
-    assert sorted(p.name for p in out.iterdir()) == ["cases.parquet", "manifest.json",
-                                                     "summary.json", "timeseries.parquet"]
+    assert sorted(p.name for p in out.iterdir()) == ["cases.parquet", "hops.parquet",
+                                                     "manifest.json", "summary.json",
+                                                     "timeseries.parquet"]
     s = json.loads((out / "summary.json").read_text())
     for key in ("response_time_min", "resolution_time_min"):
         assert set(s[key]) >= {"mean", "median", "p90"}
     for key in ("service_circle_coverage", "patrol_coverage_24h", "visit_coverage", "reach"):
         assert 0.0 <= s[key] <= 1.0
-    assert set(s["cases"]) >= {"total", "resolved", "in_progress", "unreached"}
+    assert set(s["cases"]) >= {"total", "resolved", "in_progress", "gave_up", "unreached"}
+    for key in ("acknowledged_time_min", "resolved_within_deadline", "repeat_contacts",
+                "tasks", "response_parts_by_level_min"):
+        assert key in s
+    assert set(s["tasks"]) >= {"issued", "done", "overdue"}
+    assert 0 < s["load"]["utilisation"]["community"]["all"] < 1
+    assert set(s["response_parts_min"]) == {"reporting_delay", "routing_delay", "queue_wait",
+                                            "travel"}
     assert set(s["by_kind"]) == {"welfare", "public_order", "dispute", "elderly_care",
                                  "floating_registration", "facility_complaint"}
     assert s["by_community"]
@@ -100,5 +108,10 @@ def test_run_writes_four_files_with_keys(tmp_path):
     import pandas as pd
     cases = pd.read_parquet(out / "cases.parquet")
     assert len(cases) == s["cases"]["total"]
+    hops = pd.read_parquet(out / "hops.parquet")
+    assert list(hops.columns[:7]) == ["case", "unit", "level", "arrived_min", "started_min",
+                                      "done_min", "outcome"]
+    assert set(hops["outcome"].astype(str)) <= {"resolved", "referred", "misrouted", "failed",
+                                                "gave_up", "open"}
     ts = pd.read_parquet(out / "timeseries.parquet")
-    assert len(ts) == 3 * 24
+    assert len(ts) == 3 * 24 + 1 and ts["hour"].iloc[-1] == 72  # hour 0 to the end

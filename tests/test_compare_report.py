@@ -79,14 +79,14 @@ def test_report_in_chinese(batch):
 
 
 def test_sensitivity_ranks_the_dominant_parameter_first(tmp_path):
-    # the hand-off delay from a community dominates the response time of the hierarchy;
+    # the districts' sign-off cycle dominates the slow tail of the hierarchy's response;
     # the spread of initial trust, over a tiny range, hardly matters
-    r = cli("sensitivity", "hierarchy_2011", "--param", "handoff_delay_h.community=0:60",
+    r = cli("sensitivity", "hierarchy_2011", "--param", "decision.cycle_days.district=0:28",
             "--param", "trust.initial_sd=0:0.01", "--trajectories", "4", "--days", "10",
             "--scale", "0.05", "--workers", "2", "--out", str(tmp_path / "s"))
     assert r.returncode == 0, r.stderr
     table = pd.read_csv(tmp_path / "s" / "sensitivity_morris.csv")
     resp = table[table["output"] == "response_time_min.p90"].sort_values("rank")
-    assert resp.iloc[0]["param"] == "handoff_delay_h.community"
+    assert resp.iloc[0]["param"] == "decision.cycle_days.district"
     assert resp.iloc[0]["mu_star"] > 5 * resp.iloc[1]["mu_star"]
     assert (tmp_path / "s" / "figures" / "sensitivity_morris.png").stat().st_size > 1000

@@ -13,7 +13,7 @@ from simulation.model import GovernanceModel
 from simulation.parameters import DOMAINS
 from simulation.scenario import available, load
 
-NEED_COLS = ["kind", "onset_min", "resident", "x", "y", "complex", "domain"]
+NEED_COLS = ["kind", "onset_min", "resident", "x", "y", "domain"]
 # levers that leave the needs untouched (no surge, no prevention)
 SAME_NEEDS = ["hierarchy_plus_hotline", "hierarchy_plus_police_embedding",
               "hierarchy_plus_mediation", "hierarchy_plus_unification",
@@ -66,13 +66,16 @@ def test_mediation_centre_takes_complex_disputes(base):
     d = med.cases[(med.cases["kind"] == "dispute") & med.cases["complex"]
                   & (med.cases["status"] == "resolved")]
     assert len(d) > 0
-    assert set(d["last_unit"].astype(str)) == {"Grand mediation centre"}
+    # urban complex disputes go to the centre; towns keep their judicial offices
+    settled_at = set(d["last_unit"].astype(str))
+    assert "Grand mediation centre" in settled_at
+    assert all(u == "Grand mediation centre" or u.endswith(" town") for u in settled_at)
     hd = base.cases[(base.cases["kind"] == "dispute") & base.cases["complex"]]
     md = med.cases[(med.cases["kind"] == "dispute") & med.cases["complex"]]
     assert md["handoffs"].mean() < hd["handoffs"].mean()
-    # other kinds are routed as before
+    # other kinds are routed as before (outcomes aside)
     other = base.cases["kind"] != "dispute"
-    assert (base.cases.loc[other, "handoffs"] == med.cases.loc[other, "handoffs"]).mean() > 0.95
+    assert (base.cases.loc[other, "handoffs"] == med.cases.loc[other, "handoffs"]).mean() > 0.9
 
 
 def test_village_centres_bring_villages_into_the_service_circle(base):
@@ -105,7 +108,7 @@ def test_safe_cells_lower_incidents_only_in_participating_domains():
 
 def test_jisco_patrols_join_the_patrols():
     m = GovernanceModel("hierarchy_plus_safe_cells", seed=3, scale=0.1, days=1)
-    assert (m.police.role == 3).sum() == round(150 * 0.1)
+    assert (m.police.role == 3).sum() == 150  # full force at any scale
     jisco_beat = m.police.beat_cells[-1]
     land = m.city.land_use.ravel()[jisco_beat]
     assert (land == 3).any() and (land != 3).any()  # the zone and homes beside it
@@ -115,7 +118,7 @@ def test_equal_staff_holds_headcount():
     h = small_run("hierarchy_2011").summary["load"]["office_staff"]
     e = small_run("flat_equal_staff").summary["load"]["office_staff"]
     f = small_run("flat_2012").summary["load"]["office_staff"]
-    assert e == h == 775 and f > h
+    assert e == h == 787 and f > h
     assert small_run("flat_equal_staff").summary["cost"]["per_year_cny"] < \
         small_run("flat_2012").summary["cost"]["per_year_cny"]
 
@@ -132,14 +135,19 @@ def test_surge_adds_needs_and_keeps_the_others():
 
 
 def test_trust_moves_with_service():
-    h, f = small_run("hierarchy_2011"), small_run("flat_2012")
-    assert f.summary["mean_trust_end"] > h.summary["mean_trust_end"]
-    assert f.summary["petitions"] <= h.summary["petitions"]
-    assert "mean_trust" in h.timeseries and "petitions" in h.timeseries
+    good = run_point(load("flat_2012").with_overrides({"outcome.base_success": 1.0}), 3,
+                     0.1, 14)
+    bad = run_point(load("flat_2012").with_overrides({"outcome.base_success": 0.3}), 3,
+                    0.1, 14)
+    assert good.summary["mean_trust_end"] > bad.summary["mean_trust_end"]
+    assert good.summary["petitions"] < bad.summary["petitions"]
+    assert "mean_trust" in good.timeseries and "petitions" in good.timeseries
 
 
 @pytest.mark.parametrize("path", available(), ids=lambda p: p.stem)
 def test_every_scenario_runs_without_losing_a_case(path):
-    r = run_point(load(path), 2, 0.05, 10)
-    c = r.summary["cases"]
-    assert c["resolved"] + c["in_progress"] + c["unreached"] == c["total"] > 0
+    m = GovernanceModel(load(path), seed=2, scale=0.05, days=6)
+    m.run()
+    places = m.engine.locate_cases()
+    found = sorted(c for cases in places.values() for c in cases)
+    assert found == list(range(m.engine.next_onset)) and found

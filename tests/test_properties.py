@@ -1,7 +1,8 @@
 """Property-based tests over random scenarios (hypothesis).
 
-Valid scenarios: cases are conserved, coverage figures lie in [0, 1], response never
-exceeds resolution, timestamps are in order. Invalid ones: a ScenarioError, never any
+Valid scenarios: every arisen need is in exactly one place of the engine's state,
+coverage figures and utilisation lie in [0, 1], response never exceeds resolution,
+timestamps are in order. Invalid ones: a ScenarioError, never any
 other exception.
 """
 
@@ -12,7 +13,8 @@ import math
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from analysis.runs import run_point
+from simulation.metrics import case_table, summary
+from simulation.model import GovernanceModel
 from simulation.parameters import iter_params
 from simulation.scenario import ScenarioError, load
 
@@ -32,7 +34,10 @@ valid_overrides = st.fixed_dictionaries({}, optional={
     "registration.unified": st.booleans(),
     "safe_cells.enabled": st.booleans(),
     "needs.rate_multiplier": st.floats(0.2, 4.0),
-    "handoff_delay_h.community": st.floats(0.0, 40.0),
+    "decision.cycle_days.street_office": st.floats(0.0, 14.0),
+    "staff.priority": st.sampled_from(["deadline", "fifo", "cases_first", "evaluation"]),
+    "outcome.base_success": st.floats(0.2, 1.0),
+    "tasks.volume_multiplier": st.floats(0.0, 3.0),
     "staff.community.caseworker": st.integers(1, 15),
     "trust.initial_mean": st.floats(0.0, 1.0),
     "surge.multiplier": st.floats(1.0, 3.0),
@@ -43,10 +48,13 @@ valid_overrides = st.fixed_dictionaries({}, optional={
 @given(overrides=valid_overrides, seed=st.integers(0, 10_000))
 def test_random_valid_scenarios_keep_the_invariants(overrides, seed):
     scn = load("hierarchy_2011").with_overrides(overrides)
-    r = run_point(scn, seed, 0.02, 3)
-    s, df = r.summary, r.cases
-    c = s["cases"]
-    assert c["resolved"] + c["in_progress"] + c["unreached"] == c["total"] == len(df)
+    m = GovernanceModel(scn, seed=seed, scale=0.02, days=3)
+    m.run()
+    found = sorted(c for cases in m.engine.locate_cases().values() for c in cases)
+    assert found == list(range(m.engine.next_onset))
+    s, df = summary(m), case_table(m)
+    for level in s["load"]["utilisation"].values():
+        assert all(u is None or 0.0 <= u <= 1.0 for u in level.values())
     for key in ("service_circle_coverage", "patrol_coverage_24h", "visit_coverage", "reach"):
         v = s[key]
         assert v is None or 0.0 <= v <= 1.0, (key, v)
@@ -91,7 +99,7 @@ def test_random_invalid_values_give_a_clear_error(bad):
     # for a list of kinds): then they must really satisfy the schema
     if p.kind == "str":
         assert isinstance(value, str) and (not p.choices or value in p.choices)
-    elif p.kind in ("kinds", "floats"):
+    elif p.kind in ("kinds", "floats", "records"):
         assert isinstance(value, list) and value == []
     else:
         assert isinstance(value, int | float) and not isinstance(value, bool)
@@ -117,7 +125,7 @@ def test_scenario_error_is_the_only_failure_for_impossible_maps():
     scn = load("flat_2012").with_overrides({"structure.communities": 4000,
                                              "map.urban_area_km2": 5.0})
     try:
-        run_point(scn, 1, 0.02, 1)
+        GovernanceModel(scn, seed=1, scale=0.02, days=1)
     except ScenarioError as exc:
         assert "structure.communities" in str(exc)
     else:

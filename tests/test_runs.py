@@ -1,4 +1,5 @@
-"""Invariants of a run: no case lost, determinism, common random numbers, timestamps."""
+"""Invariants of a run: determinism, common random numbers, timestamps (no case lost:
+test_conservation.py)."""
 
 from __future__ import annotations
 
@@ -14,17 +15,6 @@ SCENARIOS = ("hierarchy_2011", "flat_2012")
 
 
 @pytest.mark.parametrize("name", SCENARIOS)
-def test_no_case_lost(name):
-    r = small_run(name)
-    c = r.summary["cases"]
-    assert c["total"] > 500
-    assert c["resolved"] + c["in_progress"] + c["unreached"] == c["total"]
-    assert len(r.cases) == c["total"]
-    counts = r.cases["status"].value_counts()
-    assert counts["resolved"] == c["resolved"]
-
-
-@pytest.mark.parametrize("name", SCENARIOS)
 def test_timestamps_in_order(name):
     df = small_run(name).cases
     seq = ["onset_min", "reported_min", "arrived_min", "first_response_min", "resolved_min"]
@@ -36,6 +26,8 @@ def test_timestamps_in_order(name):
     assert (df.loc[resolved, "response_min"] <= df.loc[resolved, "resolution_min"]).all()
     unreached = df["status"] == "unreached"
     assert df.loc[unreached, "reported_min"].isna().all()
+    ack = df["acknowledged_min"].notna() & df["first_response_min"].notna()
+    assert (df.loc[ack, "acknowledged_min"] <= df.loc[ack, "first_response_min"] + 1e-9).all()
     assert (df["onset_min"] < SMALL["days"] * 1440).all()
 
 
@@ -51,7 +43,7 @@ def test_same_seed_same_results(name):
     assert c.summary != a.summary
 
 
-NEED_COLS = ["kind", "onset_min", "resident", "x", "y", "complex", "domain"]
+NEED_COLS = ["kind", "onset_min", "resident", "x", "y", "domain"]
 
 
 def test_common_random_numbers_across_structures():
@@ -70,10 +62,13 @@ def test_full_reform_faces_the_same_needs_less_those_prevented():
     assert set(gone["kind"].unique()) <= {"public_order", "dispute"}
 
 
-def test_scale_samples_residents_and_staff():
+def test_scale_samples_residents_but_keeps_the_city_s_load():
     small = small_run("flat_2012")
     assert small.manifest["residents_simulated"] == round(232_000 * SMALL["scale"])
-    assert small.summary["cases"]["total"] < 0.2 * 232_000 * 14 / 365 * 1.5
+    # every sampled resident carries 1/scale of the needs: about the full city's count
+    per_year = small.summary["cases"]["total"] * 365 / SMALL["days"]
+    assert 0.5 * 232_000 < per_year < 1.0 * 232_000
+    assert small.summary["load"]["office_staff"] == 787 + 810 - 483 - 6 * 24 + 12 + 4 + 17 * 3
 
 
 def test_structures_differ_where_expected():
@@ -90,4 +85,5 @@ def test_queue_and_coverage_figures_in_range():
                     "reach"):
             assert 0.0 <= s[key] <= 1.0
         assert 0.0 <= s["load"]["office_utilisation"] <= 1.0
+        assert 0.0 < s["resolved_within_deadline"] <= 1.0
         assert np.isfinite(s["response_time_min"]["median"])

@@ -46,8 +46,6 @@ POPULATION_DAYS = 90
 #: The browser's default scale; one UI step is one simulated hour.
 UI_SCALE = 0.1
 UI_STEPS = 168
-#: The sample on which the engine is compared with the plain Mesa reference.
-REFERENCE = {"scale": 0.05, "days": 30, "seeds": (1, 2, 3, 4, 5)}
 
 PERSON_UNITS = ("persons", "persons per unit")
 
@@ -180,10 +178,6 @@ def measure(what: str, name: str, factor: float, days: int, seed: int,
             m.step()
         out["steps"] = steps
         out["step_mean_s"] = (time.perf_counter() - t1) / steps
-    elif what == "plain-mesa":
-        from plain_mesa import run_reference  # noqa: PLC0415 (imported only when asked)
-
-        out.update(run_reference(name, seed=seed, scale=factor, days=days).figures())
     else:
         raise ValueError(f"unknown workload {what!r}")
     out["wall_s"] = round(time.perf_counter() - t0, 3)
@@ -194,7 +188,7 @@ def measure(what: str, name: str, factor: float, days: int, seed: int,
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("what", choices=("build", "run", "ui-step", "plain-mesa"))
+    ap.add_argument("what", choices=("build", "run", "ui-step"))
     ap.add_argument("name", help="scenario name, e.g. flat_2012")
     ap.add_argument("--factor", type=float, default=None,
                     help="population factor: the model's scale up to 1, above 1 see "
