@@ -9,6 +9,7 @@
     python run.py compare BATCH_DIR | SCENARIO SCENARIO... [--baseline S]
     python run.py report BATCH_DIR [--lang en|zh|both] [--out DIR | FILE.html]
     python run.py sensitivity SCENARIO --param KEY=LOW:HIGH ... [--method morris|sobol]
+    python run.py siting SCENARIO [--points N] [--objective coverage|access|both]
 
 Exit codes: 0 success; 2 bad input (a scenario file, an option, a folder of the wrong
 kind, a damaged batch, a run too large for memory), with one line naming the file and
@@ -24,6 +25,12 @@ import sys
 import textwrap
 from pathlib import Path
 
+if __name__ == "__main__" and sys.argv[1:2] == ["ui"]:
+    # the browser page: start it without importing the analysis modules (seconds)
+    from ui.cli import main as ui_main
+
+    sys.exit(ui_main())
+
 from analysis.backends import BackendError
 from analysis.batch_cli import add_batch_parser
 from analysis.commands import HEADLINE, add_compare_parsers, cmd_headline
@@ -33,6 +40,7 @@ from analysis.outputs import OutputError, check_output_folder, result_folder
 from analysis.progress import ProgressBar
 from analysis.runs import run_point, write_run
 from analysis.sensitivity import add_sensitivity_parser
+from analysis.siting import add_siting_parser
 from analysis.sizing import check_memory
 from analysis.tables import format_summaries
 from simulation.scenario import MESSAGE_LIMIT, ScenarioError, available, load, shorten
@@ -133,6 +141,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_batch_parser(sub)
     add_compare_parsers(sub)
     add_sensitivity_parser(sub)
+    add_siting_parser(sub)
     add_ui_parser(sub)
     return parser
 

@@ -33,6 +33,13 @@ from analysis.runs import _json_default
 from simulation.scenario import ScenarioError
 
 MANIFEST = "manifest.json"
+
+
+class NotABatch(ScenarioError, FileNotFoundError):
+    """A folder that holds no batch (no manifest, or one run's): bad input, and, for
+    callers that look for batches among folders, a FileNotFoundError."""
+
+
 RUNS = "runs"
 CASES = "cases"
 TIMESERIES = "timeseries"
@@ -77,12 +84,13 @@ def read_manifest(out_dir: Path) -> dict[str, Any]:
     """The batch manifest of `out_dir`, checked to be one.
 
     Raises:
-        ScenarioError: naming the folder or file, if there is no batch manifest (none, a
-            run's manifest, damaged JSON, keys missing).
+        NotABatch: naming the folder, if it holds no manifest or one run's.
+        ScenarioError: naming the file, if the manifest is damaged (not JSON, keys
+            missing).
     """
     path = Path(out_dir) / MANIFEST
     if not path.is_file():
-        raise ScenarioError(out_dir, "", "not a batch folder (no manifest.json)")
+        raise NotABatch(out_dir, "", "not a batch folder (no manifest.json)")
     try:
         manifest = json.loads(path.read_text(encoding="utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
@@ -91,8 +99,8 @@ def read_manifest(out_dir: Path) -> dict[str, Any]:
     if not isinstance(manifest, dict):
         raise ScenarioError(path, "", "damaged: not a JSON object")
     if "design" not in manifest and "scenario_sha256" in manifest:
-        raise ScenarioError(out_dir, "", "the folder of one run (run.py run), not a batch "
-                            "folder (run.py batch or compare)")
+        raise NotABatch(out_dir, "", "the folder of one run (run.py run), not a batch "
+                        "folder (run.py batch or compare)")
     for key, kind in (("design", dict), ("scenarios", dict), ("sessions", list)):
         if not isinstance(manifest.get(key), kind):
             raise ScenarioError(path, key, "missing or damaged: not a batch manifest")

@@ -15,6 +15,7 @@ import errno
 import hashlib
 import json
 import os
+import shutil
 import tempfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -39,20 +40,24 @@ class OutputError(OSError):
         return f"cannot write {shorten(self.path, 160)}: {self.reason}"
 
 
-def result_folder(command: str, scenarios: Sequence[str], days: int, scale: float,
-                  seed: int, extra: str = "", ident: dict[str, Any] | None = None) -> Path:
+def result_folder(command: str, scenarios: Sequence[str], days: int | None = None,
+                  scale: float | None = None, seed: int | None = None, extra: str = "",
+                  ident: dict[str, Any] | None = None) -> Path:
     """The default result folder of a command, under `results/` in the working directory.
 
-    `run_flat_2012_seed1_30d_scale1`, `batch_hierarchy_2011+flat_2012_30d_scale0.1_seed1_
-    <hash>`: the command, the scenarios, days, scale and seed, `extra` (e.g. the
-    replications or the method), and a hash of `ident` when given (the design and the
-    model's code), so the same command finds the same folder and a changed model starts
-    a new one.
+    `run_flat_2012_30d_scale1_seed1`, `batch_hierarchy_2011+flat_2012_30d_scale0.1_seed1_
+    r10_<hash>`, `siting_flat_2012_seed1_own_block3`: the command, the scenarios, days,
+    scale and seed (those the command has), `extra` (e.g. the replications or the
+    method), and a hash of `ident` when given (the design and the model's code), so the
+    same command finds the same folder and a changed model starts a new one.
     """
     names = "+".join(scenarios)
     if len(names) > NAMES_LIMIT:
         names = names[:NAMES_LIMIT] + "_" + hashlib.sha256(names.encode()).hexdigest()[:8]
-    parts = [command, names, f"{days}d", f"scale{scale:g}", f"seed{seed}"]
+    parts = [command, names]
+    parts += [f"{days}d"] if days is not None else []
+    parts += [f"scale{scale:g}"] if scale is not None else []
+    parts += [f"seed{seed}"] if seed is not None else []
     if extra:
         parts.append(extra)
     if ident is not None:
@@ -153,3 +158,47 @@ def _reason(exc: OSError) -> str:
     if exc.errno == errno.ENOSPC or "No space left" in str(exc):
         return "the disk is full (No space left on device)"
     return exc.strerror or shorten(str(exc), 120)
+
+
+def write_folder(out_dir: Path, writers: dict[str, Callable[[Path], None]]) -> None:
+    """Write the files `writers` names into `out_dir`, each atomically.
+
+    Each writer is called with a temporary path and fills it. A new folder is filled under
+    a hidden temporary name and renamed into place, so a crash or a full disk leaves
+    either no folder or a complete one; in an existing folder each file is replaced
+    atomically.
+
+    Raises:
+        OutputError: naming the file (in `out_dir`, not the temporary folder) or the
+            folder that could not be written; a new folder is then not left behind.
+    """
+    out_dir = Path(out_dir)
+    fresh = not out_dir.exists()
+    target = out_dir
+    if fresh:
+        make_folder(out_dir.parent)
+        try:
+            target = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.", dir=out_dir.parent))
+        except OSError as exc:
+            raise OutputError(out_dir, _reason(exc), exc.errno) from None
+        os.chmod(target, 0o777 & ~_umask())
+    try:
+        for name, write in writers.items():
+            write_atomic(target / name, write)
+        if fresh:
+            try:
+                os.rename(target, out_dir)
+            except OSError as exc:
+                raise OutputError(out_dir, _reason(exc), exc.errno) from None
+    except OutputError as exc:
+        if fresh:
+            shutil.rmtree(target, ignore_errors=True)
+        failed = Path(exc.path)
+        if failed.parent != target:
+            raise
+        # name the file where the user will look for it, not the temporary folder
+        raise OutputError(out_dir / failed.name, exc.reason, exc.errno) from None
+    except BaseException:
+        if fresh:
+            shutil.rmtree(target, ignore_errors=True)
+        raise

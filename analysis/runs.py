@@ -10,11 +10,8 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
-import os
 import platform
-import shutil
 import subprocess
-import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -25,7 +22,7 @@ from typing import Any
 import pandas as pd
 
 import simulation
-from analysis.outputs import OutputError, make_folder, write_atomic
+from analysis.outputs import write_folder
 from simulation import __version__
 from simulation.metrics import case_table, hop_table, summary, timeseries_table
 from simulation.model import GovernanceModel
@@ -122,60 +119,22 @@ def run_point(scenario: Scenario, seed: int, scale: float, days: int,
 
 
 def write_run(result: RunResult, out_dir: Path) -> None:
-    """Write the result files (`OUTPUT_FILES`) into `out_dir`, each atomically.
-
-    A new folder is filled under a temporary name and renamed into place, so a crash
-    or a full disk leaves either no folder or a complete one; in an existing folder each
-    file is replaced atomically.
+    """Write the result files (`OUTPUT_FILES`) into `out_dir`, atomically (see
+    `analysis.outputs.write_folder`).
 
     Raises:
         OutputError: naming the file or folder that could not be written.
     """
-    out_dir = Path(out_dir)
-    fresh = not out_dir.exists()
-    target = out_dir
-    if fresh:
-        make_folder(out_dir.parent)
-        try:
-            target = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.", dir=out_dir.parent))
-        except OSError as exc:
-            raise OutputError(out_dir, exc.strerror or str(exc), exc.errno) from None
-        os.chmod(target, 0o777 & ~_umask())
-
     def dump(obj):
-        return lambda p: p.write_text(json.dumps(obj, indent=2, default=_json_default,
-                                                 allow_nan=False) + "\n")
+        return lambda p: p.write_text(json.dumps(_finite(obj), indent=2, allow_nan=False,
+                                                 default=_json_default) + "\n")
 
-    try:
-        write_atomic(target / "cases.parquet",
-                     lambda p: result.cases.to_parquet(p, index=False))
-        if result.hops is not None:
-            write_atomic(target / "hops.parquet",
-                         lambda p: result.hops.to_parquet(p, index=False))
-        write_atomic(target / "timeseries.parquet",
-                     lambda p: result.timeseries.to_parquet(p, index=False))
-        write_atomic(target / "summary.json", dump(_finite(result.summary)))
-        write_atomic(target / "manifest.json", dump(_finite(result.manifest)))
-        if fresh:
-            try:
-                os.rename(target, out_dir)
-            except OSError as exc:
-                raise OutputError(out_dir, exc.strerror or str(exc), exc.errno) from None
-    except OutputError as exc:
-        if fresh:
-            shutil.rmtree(target, ignore_errors=True)
-        # name the file where the user will look for it, not the temporary folder
-        raise OutputError(out_dir / Path(exc.path).name, exc.reason, exc.errno) from None
-    except BaseException:
-        if fresh:
-            shutil.rmtree(target, ignore_errors=True)
-        raise
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
+    writers = {"cases.parquet": lambda p: result.cases.to_parquet(p, index=False)}
+    if result.hops is not None:
+        writers["hops.parquet"] = lambda p: result.hops.to_parquet(p, index=False)
+    writers |= {"timeseries.parquet": lambda p: result.timeseries.to_parquet(p, index=False),
+                "summary.json": dump(result.summary), "manifest.json": dump(result.manifest)}
+    write_folder(out_dir, writers)
 
 
 def _finite(obj: Any) -> Any:

@@ -1,10 +1,13 @@
 """Open a batch folder (made by `run.py batch`) for the page: find, check, load, summarise.
 
-The page may read only batch folders inside the allowed roots: the project folder and
-any folder named with `run.py ui --batch-root DIR` (passed on in the environment variable
-`CGS_UI_BATCH_ROOTS`). Inside a folder it reads only the batch's own files (its
-`manifest.json` and `runs/*.parquet`, or run folders' `summary.json`), never a file the
-user names.
+The page may read only batch folders inside the allowed roots: the project's batch root
+`results/`, its `scenarios/` folder, and any folder named with `run.py ui --batch-root
+DIR` (passed on in the environment variable `CGS_UI_BATCH_ROOTS`). Paths are compared
+after resolving symbolic links, so a link inside an allowed folder that leads outside is
+refused, and so is a batch file (`manifest.json`, `runs/*.parquet`, `*/summary.json`)
+that is a link to a file outside. Inside a folder the page reads only the batch's own
+files, never a file the user names. Messages and headings name folders relative to
+their root (`results/b1`, `<root name>/b1`), never by the server's absolute path.
 """
 
 from __future__ import annotations
@@ -18,50 +21,112 @@ import pandas as pd
 
 ROOT = Path(__file__).resolve().parent.parent
 ROOTS_ENV = "CGS_UI_BATCH_ROOTS"
+#: the project's own allowed folders (relative to the project)
+PROJECT_ROOTS = ("results", "scenarios")
 
 #: Figures shown per scenario, when the batch has them (dotted summary names).
 HEADLINE = (
-    "response_time_min.median", "response_time_min.p90", "resolution_time_min.median",
-    "resolved_within_target", "reach", "service_circle_coverage", "patrol_coverage_24h",
-    "visit_coverage", "cases.unreached", "petitions", "mean_trust_end", "load.office_staff",
+    "response_time_min.median", "response_time_km_min.median", "response_time_min.p90",
+    "acknowledged_time_min.median", "resolution_time_min.median", "resolved_within_deadline",
+    "reach", "service_circle_coverage", "service_circle_coverage_authority",
+    "patrol_coverage_1h", "patrol_coverage_24h", "police_p1_within_target", "visit_coverage",
+    "load.utilisation.community.all", "tasks.overdue", "repeat_contacts", "petitions",
+    "cases.unreached", "mean_trust_end", "load.office_staff", "cost.per_year_cny",
 )
 ID_COLUMNS = ("run_id", "scenario", "replication", "seed", "days", "scale", "status",
               "error", "wall_time_s")
 
 
 class BatchFolderError(ValueError):
-    """A folder the page will not or cannot open, with the reason."""
+    """A folder the page will not or cannot open, with the reason (no absolute paths)."""
 
 
 def allowed_roots() -> list[Path]:
-    roots = [ROOT]
+    """The folders the page may read batches from, with symbolic links resolved."""
+    roots = [(ROOT / r).resolve() for r in PROJECT_ROOTS]
     for part in os.environ.get(ROOTS_ENV, "").split(os.pathsep):
         if part.strip():
             roots.append(Path(part).expanduser().resolve())
     return roots
 
 
-def check_folder(text: str) -> Path:
-    """The folder `text` names, if it is an allowed batch folder (else BatchFolderError)."""
-    text = (text or "").strip()
-    if not text:
+def _root_of(real: Path) -> Path | None:
+    """The allowed root that holds the resolved path `real`, if any."""
+    for r in allowed_roots():
+        if real == r or r in real.parents:
+            return r
+    return None
+
+
+def display_name(path: Path) -> str:
+    """`path` as the page shows it: relative to the project, or to the extra root it is
+    in (prefixed with that root's folder name); never absolute."""
+    real = Path(path).resolve()
+    try:
+        return real.relative_to(ROOT.resolve()).as_posix() or "."
+    except ValueError:
+        pass
+    root = _root_of(real)
+    if root is not None:
+        rel = real.relative_to(root).as_posix()
+        return root.name if rel == "." else f"{root.name}/{rel}"
+    return "(a folder outside the allowed folders)"
+
+
+def _allowed_text() -> str:
+    extra = len(allowed_roots()) - len(PROJECT_ROOTS)
+    text = "/, ".join(PROJECT_ROOTS) + "/"
+    if extra:
+        text += f" and the {extra} folder(s) given with --batch-root"
+    return text
+
+
+def check_folder(text: str | Path) -> Path:
+    """The real (resolved) folder `text` names, if it is an allowed batch folder; else
+    BatchFolderError with a message that names no absolute path."""
+    shown = str(text or "").strip()
+    if not shown:
         raise BatchFolderError("no folder given")
-    path = Path(text).expanduser()
-    if not path.is_absolute():
+    path = Path(shown).expanduser()
+    if path.is_absolute():
+        shown = "the folder typed"  # never echo an absolute path back
+    else:
         path = ROOT / path
-    path = path.resolve()
-    roots = allowed_roots()
-    if not any(path == r or r in path.parents for r in roots):
+    real = path.resolve()
+    if _root_of(real) is None:
+        link = " (it is, or passes through, a link that leads outside)" \
+            if _root_of(Path(os.path.abspath(path))) is not None else ""
         raise BatchFolderError(
-            f"{text}: outside the folders the page may read ({', '.join(map(str, roots))}); "
+            f"{shown}: outside the folders the page may read{link}: {_allowed_text()}; "
             "start the page with `run.py ui --batch-root DIR` to allow another folder")
-    if not path.is_dir():
-        raise BatchFolderError(f"{text}: not a folder")
-    if not is_batch_folder(path):
-        raise BatchFolderError(f"{text}: not a batch folder (expected manifest.json and "
+    if not real.is_dir():
+        raise BatchFolderError(f"{shown}: not a folder")
+    if not is_batch_folder(real):
+        raise BatchFolderError(f"{shown}: not a batch folder (expected manifest.json and "
                                "runs/*.parquet, as written by `run.py batch`, or run folders "
                                "with summary.json)")
-    return path
+    outside = [f for f in batch_files(real) if _root_of(f.resolve()) is None]
+    if outside:
+        raise BatchFolderError(f"{shown}: {len(outside)} of its files (e.g. "
+                               f"{outside[0].relative_to(real).as_posix()}) are links to "
+                               "files outside the folders the page may read")
+    return real
+
+
+def scrub(text: str) -> str:
+    """`text` (say an exception message) with every allowed root's and the project's
+    absolute path replaced by the name the page shows for it."""
+    for root in sorted([*allowed_roots(), ROOT.resolve(), ROOT], key=lambda r: -len(str(r))):
+        text = text.replace(str(root), display_name(root) if root != ROOT else ".")
+    return text
+
+
+def batch_files(path: Path) -> list[Path]:
+    """Every file the page would read in the batch folder `path`."""
+    files = [path / "manifest.json"] if (path / "manifest.json").exists() else []
+    files += sorted((path / "runs").glob("*.parquet"))
+    files += sorted(path.glob("*/summary.json"))
+    return files
 
 
 def is_batch_folder(path: Path) -> bool:
@@ -70,27 +135,23 @@ def is_batch_folder(path: Path) -> bool:
     return any(p.is_file() for p in path.glob("*/summary.json"))
 
 
-def find_batch_folders(limit: int = 50) -> list[str]:
-    """Batch folders under the allowed roots' `results/` (and the extra roots), newest
-    first, as paths relative to the project where possible."""
+def find_batch_folders(limit: int = 50) -> list[tuple[str, Path]]:
+    """Batch folders under `results/` and the extra roots, newest first, as
+    (name shown in the page, real path)."""
     found: list[Path] = []
-    bases = [ROOT / "results"] + allowed_roots()[1:]
+    bases = [(ROOT / "results").resolve()] + allowed_roots()[len(PROJECT_ROOTS):]
     for base in bases:
         if not base.is_dir():
             continue
         for manifest in list(base.glob("manifest.json")) + list(base.glob("*/manifest.json")) \
                 + list(base.glob("*/*/manifest.json")):
-            folder = manifest.parent
+            folder = manifest.parent.resolve()
+            if _root_of(folder) is None:
+                continue  # a link leading outside
             if (folder / "runs").is_dir() and folder not in found:
                 found.append(folder)
     found.sort(key=lambda p: p.stat().st_mtime, reverse=True)
-    out = []
-    for p in found[:limit]:
-        try:
-            out.append(str(p.relative_to(ROOT)))
-        except ValueError:
-            out.append(str(p))
-    return out
+    return [(display_name(p), p) for p in found[:limit]]
 
 
 def _load_with_analysis(path: Path) -> pd.DataFrame | None:
@@ -128,7 +189,7 @@ def load_folder(path: Path) -> tuple[pd.DataFrame, str]:
         rows.append(flat)
     if rows:
         return pd.DataFrame(rows), "*/summary.json"
-    raise BatchFolderError(f"{path}: no finished runs yet")
+    raise BatchFolderError(f"{display_name(path)}: no finished runs yet")
 
 
 def sweep_keys(path: Path, df: pd.DataFrame) -> list[str]:

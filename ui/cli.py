@@ -51,6 +51,15 @@ def add_ui_parser(sub) -> None:
     p.set_defaults(func=cmd_ui)
 
 
+def main(argv: list[str] | None = None) -> int:
+    """`run.py ui ARGS` without importing the rest of the command line (the analysis
+    modules take seconds to import, and the page should be up in a few)."""
+    parser = argparse.ArgumentParser(prog="run.py")
+    add_ui_parser(parser.add_subparsers(dest="command", metavar="COMMAND"))
+    args = parser.parse_args(["ui", *(sys.argv[2:] if argv is None else argv)])
+    return args.func(args)
+
+
 def _port_free(host: str, port: int) -> str | None:
     try:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
@@ -110,6 +119,8 @@ def cmd_ui(args: argparse.Namespace) -> int:
         env["CGS_UI_BATCH_ROOTS"] = os.pathsep.join(
             filter(None, [env.get("CGS_UI_BATCH_ROOTS"), *roots]))
     env.setdefault("SOLARA_TELEMETRY_MIXPANEL_ENABLE", "False")
+    # Solara's "This website runs on Solara" banner sits over the bottom of the page
+    env.setdefault("SOLARA_THEME_SHOW_BANNER", "False")
     shown = f"[{args.host}]" if ":" in args.host else args.host
     print(f"Serving the page at http://{shown}:{args.port}/  (Ctrl-C to stop)", flush=True)
     cmd = [sys.executable, "-m", "solara", "run", str(ROOT / "ui" / "app.py"), "--host",

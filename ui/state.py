@@ -1,22 +1,19 @@
 """What one page session owns: runs, their levers and their figures so far. No Solara here.
 
 A `Run` is one model with the scenario name, lever overrides and seed it was built from,
-the hour-by-hour figures recorded while it ran, and its map renderer. A `Workshop` is two
+the page's figures recorded at each frame (for the charts; the model's own hourly series
+is its DataCollector), and its map renderer. A `Workshop` is two
 runs on one seed, stepped together. Both are plain Python objects guarded by a lock, so
 the page's play thread and its button handlers can share them; the page keeps them per
 session (`solara.use_memo`), never at module level.
 
-Scenarios come only from the project's `scenarios/` folder, by name; a scenario or lever
-value that fails validation is kept as a message (`Run.error`), and the previous model
-stays in place.
+Scenarios and levers are in `ui.levers`; a scenario or lever value that fails validation
+is kept as a message (`Run.error`, `Run.error_key`), and the previous model stays in place.
 """
 
 from __future__ import annotations
 
-import copy
-import functools
 import io
-import math
 import threading
 import time
 from typing import Any
@@ -24,165 +21,29 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from simulation.metrics import current_figures, service_circle_coverage, timeseries_table
+from simulation.metrics import timeseries_table
 from simulation.model import GovernanceModel
-from simulation.parameters import Param, iter_params
-from simulation.scenario import Scenario, ScenarioError, available, load
+from simulation.scenario import Scenario, ScenarioError
 
-from .i18n import has, tr
+from .figures import SERIES, FigureCache, community_figures, live_figures
+from .levers import (  # noqa: F401 - the run settings, re-exported for the views
+    DAYS_RANGE,
+    DEFAULT_DAYS,
+    DEFAULT_SCALE,
+    DEFAULT_SCENARIO,
+    DEFAULT_SEED,
+    MAX_CHART_POINTS,
+    SCALE_RANGE,
+    SEED_MAX,
+    WORKSHOP_DEFAULTS,
+    get_value,
+    levers,
+    load_scenario,
+    scenario_label,
+    scenario_names,
+)
 from .map_image import MapRenderer
-
-#: Levers offered in the page, in this order; keys missing from the schema are skipped.
-LEVER_KEYS: tuple[str, ...] = (
-    "structure.communities", "structure.street_offices", "structure.districts",
-    "structure.grid_responsibility", "structure.village_service_centres",
-    "police.embedding", "police.officers", "police.joint_defence",
-    "hotline.enabled", "mediation.centre", "registration.unified", "safe_cells.enabled",
-    "staff.community.front_desk", "staff.community.caseworker",
-    "staff.community.grid_worker", "needs.rate_multiplier",
-)
-DEFAULT_SCENARIO = "hierarchy_2011"
-WORKSHOP_DEFAULTS = ("hierarchy_2011", "flat_2012")
-DEFAULT_SCALE = 0.1
-DEFAULT_DAYS = 30
-DEFAULT_SEED = 1
-SEED_MAX = 2**31 - 1
-SCALE_RANGE = (0.02, 1.0)
-DAYS_RANGE = (1, 365)
-
-#: Figures shown for a run, in display order. Direction: +1 higher is better, -1 lower
-#: is better, 0 neither (used by the workshop's difference panel).
-KPI_KEYS: tuple[tuple[str, int], ...] = (
-    ("response_median_h", -1), ("response_p90_h", -1), ("service_circle_coverage", +1),
-    ("patrol_coverage_24h", +1), ("visit_coverage", +1), ("backlog", -1),
-    ("open_needs", -1), ("reach", +1), ("petitions", -1), ("mean_trust", +1),
-    ("needs_arisen", 0), ("resolved", +1), ("unreached", -1), ("calls_waiting", -1),
-)
-KPI_DIRECTION = dict(KPI_KEYS)
-SHARE_KPIS = {"service_circle_coverage", "patrol_coverage_24h", "visit_coverage", "reach"}
-HOUR_KPIS = {"response_median_h", "response_p90_h"}
-
-
-# ------------------------------------------------------------------ scenarios, levers
-def scenario_names() -> list[str]:
-    """Names of the scenario files in `scenarios/` (the only ones the page can open)."""
-    return [p.stem for p in available()]
-
-
-def scenario_label(name: str, lang: str = "en") -> str:
-    key = f"scenario.{name}"
-    return f"{tr(key, lang)} ({name})" if has(key) else name
-
-
-def load_scenario(name: str) -> Scenario:
-    """Load a scenario by name from `scenarios/` only; anything else is refused.
-
-    Loaded scenarios are kept while their file (and its bases) are unchanged."""
-    for path in available():
-        if path.stem == name:
-            return copy.deepcopy(_load_cached(str(path), path.stat().st_mtime_ns,
-                                              _dir_stamp()))
-    raise ScenarioError(name, "", "no such scenario in scenarios/ (known: "
-                        + ", ".join(scenario_names()) + ")")
-
-
-def _dir_stamp() -> tuple:
-    return tuple((p.name, p.stat().st_mtime_ns) for p in available())
-
-
-@functools.lru_cache(maxsize=64)
-def _load_cached(path: str, _mtime: int, _stamp: tuple) -> Scenario:
-    return load(path)
-
-
-@functools.cache
-def levers() -> list[tuple[str, Param]]:
-    """The lever keys that exist in the schema, with their `Param` (bounds, choices)."""
-    schema = dict(iter_params())
-    return [(k, schema[k]) for k in LEVER_KEYS if k in schema]
-
-
-def get_value(params: dict[str, Any], dotted: str) -> Any:
-    node: Any = params
-    for part in dotted.split("."):
-        node = node[part]
-    return node
-
-
-def coerce(param: Param, value: Any) -> Any:
-    """A control's value made valid for `param`: right type, clipped to its bounds."""
-    if param.kind == "bool":
-        return bool(value)
-    if param.kind == "str":
-        value = str(value)
-        if param.choices and value not in param.choices:
-            return param.default
-        return value
-    if param.kind in ("int", "float"):
-        try:
-            x = float(value)
-        except (TypeError, ValueError):
-            x = float(param.default)
-        if not math.isfinite(x):
-            x = float(param.default)
-        if param.lo is not None:
-            x = max(x, param.lo)
-        if param.hi is not None:
-            x = min(x, param.hi)
-        return int(round(x)) if param.kind == "int" else float(x)
-    return value
-
-
-def lever_bounds(param: Param) -> tuple[float, float, float]:
-    """(min, max, step) for a numeric control. Huge schema maxima are capped at what a
-    slider can handle; typed values are still checked against the schema."""
-    lo = param.lo if param.lo is not None else 0
-    hi = param.hi if param.hi is not None else lo + 100
-    if param.kind == "int":
-        return int(lo), int(hi), 1
-    return float(lo), float(hi), 0.05 if hi - lo <= 20 else 1.0
-
-
-# ---------------------------------------------------------------------- figures
-def _quantiles(values: np.ndarray) -> tuple[float | None, float | None]:
-    if len(values) == 0:
-        return None, None
-    med, p90 = np.quantile(values, [0.5, 0.9])
-    return float(med), float(p90)
-
-
-class FigureCache:
-    """Kept for the page's interface; every figure now comes from the model."""
-
-    def __init__(self, model: GovernanceModel):
-        self.service_circle_coverage = service_circle_coverage(model)
-
-
-def live_figures(model: GovernanceModel, cache: FigureCache) -> dict[str, Any]:
-    """The run's figures so far: `simulation.metrics.current_figures`, with the page's
-    clock fields."""
-    t = model.time_min
-    f = current_figures(model)
-    return {**f,
-            "time_min": float(t),
-            "day": int(t // 1440) + 1 if t < model.days * 1440 else model.days,
-            "hour": int((t % 1440) // 60) if t < model.days * 1440 else 24,
-            "open_needs": f["needs_arisen"] - f["resolved"] - f["gave_up"],
-            "unreached": f["gave_up"]}
-
-
-def format_kpi(key: str, value: Any) -> str:
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "—"
-    if key in SHARE_KPIS:
-        return f"{100 * value:.1f}"
-    if key in HOUR_KPIS:
-        return f"{value:.1f}"
-    if key == "mean_trust":
-        return f"{value:.3f}"
-    if isinstance(value, float):
-        return f"{value:,.2f}"
-    return f"{value:,}"
+from .verdicts import difference
 
 
 # -------------------------------------------------------------------------- runs
@@ -202,6 +63,7 @@ class Run:
         self.overrides: dict[str, Any] = {}
         self.model: GovernanceModel | None = None
         self.error: str | None = None
+        self.error_key: str | None = None  # the lever or setting the error is about
         self.history: list[dict[str, Any]] = []
         self.renderer: MapRenderer | None = None
         self._cache: FigureCache | None = None
@@ -248,6 +110,7 @@ class Run:
         except (ScenarioError, ValueError) as exc:
             with self.lock:
                 self.error = str(exc)
+                self.error_key = getattr(exc, "key", None)
             return False
         renderer = MapRenderer(model)
         cache = FigureCache(model)
@@ -255,7 +118,7 @@ class Run:
             self.model, self.renderer, self._cache = model, renderer, cache
             self.scenario_name, self.overrides = name, ov
             self.seed, self.scale, self.days = seed, scale, days
-            self.error = None
+            self.error = self.error_key = None
             self.history = [live_figures(model, cache)]
             self.build_count += 1
             self.steps_per_s = None
@@ -275,9 +138,11 @@ class Run:
         m = self.model
         return m is None or m.time_min >= m.days * 1440.0
 
-    def step(self, hours: int = 1) -> int:
-        """Advance up to `hours` simulated hours; returns how many were run."""
-        done = 0
+    def step(self, hours: int = 1, record_every: int | None = None) -> int:
+        """Advance up to `hours` simulated hours (one `model.step()` each, which fills the
+        DataCollector); record the page's figures after the last hour, and every
+        `record_every` hours on the way if given. Returns how many hours were run."""
+        done = recorded = 0
         with self.lock:
             m = self.model
             if m is None:
@@ -286,16 +151,27 @@ class Run:
                 if m.time_min >= m.days * 1440.0:
                     break
                 m.step()
-                self.history.append(live_figures(m, self._cache))
                 done += 1
+                if record_every and done % record_every == 0:
+                    self.history.append(live_figures(m, self._cache))
+                    recorded = done
+            if done > recorded:
+                self.history.append(live_figures(m, self._cache))
         return done
 
-    def run_until(self, t_min: float) -> None:
-        """Run hour by hour up to minute `t_min` (recording each hour)."""
+    def run_until(self, t_min: float) -> int:
+        """Run hour by hour up to minute `t_min`, recording the figures once a simulated
+        day (and at the end); returns the hours run."""
         with self.lock:
-            while self.model is not None and self.model.time_min + 1e-9 < t_min \
-                    and not self.finished:
-                self.step(1)
+            if self.model is None:
+                return 0
+            hours = int(np.ceil((t_min - self.model.time_min) / 60.0 - 1e-9))
+            return self.step(hours, record_every=24) if hours > 0 else 0
+
+    def run_to_day(self, day: int) -> int:
+        """Run to the start of day `day` (1 = the start), at most to the horizon,
+        recording the figures once a simulated day; returns the hours run."""
+        return self.run_until(min(max(int(day) - 1, 0), self.days) * 1440.0)
 
     def figures(self) -> dict[str, Any]:
         with self.lock:
@@ -306,30 +182,65 @@ class Run:
         return f.get("day", 1), f.get("hour", 0)
 
     # ---- outputs
-    def map_rgb(self, layers: frozenset[str] = frozenset()) -> np.ndarray | None:
+    def map_rgb(self, layer: str = "", selected: int | None = None) -> np.ndarray | None:
+        """The whole map (base and overlay) as RGB, for export."""
         with self.lock:
             if self.model is None or self.renderer is None:
                 return None
-            return self.renderer.render(self.model, layers)
+            return self.renderer.render(self.model, layer, selected, self._cache)
 
-    def map_png(self, layers: frozenset[str] = frozenset(), zoom: int = 1) -> bytes:
-        """The map as PNG; `zoom` > 1 enlarges each pixel (for export)."""
-        rgb = self.map_rgb(layers)
+    def map_png(self, layer: str = "", selected: int | None = None, zoom: int = 1) -> bytes:
+        """The whole map as PNG; `zoom` > 1 enlarges each pixel (for export)."""
+        rgb = self.map_rgb(layer, selected)
         if rgb is None:
             return b""
         if zoom > 1:
             rgb = np.repeat(np.repeat(rgb, zoom, axis=0), zoom, axis=1)
         return png_bytes(rgb)
 
-    def history_frame(self) -> pd.DataFrame:
+    def map_base_png(self, selected: int | None = None) -> bytes:
+        """The fixed part of the map (redrawn only on rebuilds and selections)."""
         with self.lock:
-            df = pd.DataFrame(self.history)
-        if len(df):
-            df.insert(0, "hour_of_run", df["time_min"] / 60.0)
-        return df
+            if self.renderer is None:
+                return b""
+            return png_bytes(self.renderer.base(selected))
+
+    def map_overlay_png(self, layer: str = "") -> bytes:
+        """What moves on the map, as a mostly transparent PNG (every frame)."""
+        with self.lock:
+            if self.model is None or self.renderer is None:
+                return b""
+            return png_bytes(self.renderer.overlay(self.model, layer, self._cache))
+
+    def area_at(self, fx: float, fy: float) -> int | None:
+        with self.lock:
+            return None if self.renderer is None else self.renderer.area_at(fx, fy)
+
+    def community(self, area: int) -> dict[str, Any] | None:
+        """The community panel's figures for `area` (None if there is no such area)."""
+        with self.lock:
+            if self.model is None or area is None or \
+                    not 0 <= area < len(self.model.structure.area_unit):
+                return None
+            return community_figures(self.model, self._cache, area)
+
+    def chart_series(self, max_points: int = MAX_CHART_POINTS) -> dict[str, np.ndarray]:
+        """The hourly figures for the charts, thinned evenly to at most `max_points`
+        (so a frame costs the same on day 1 and on day 365): day and each `SERIES`."""
+        with self.lock:
+            hist = self.history
+            n = len(hist)
+            idx = range(n) if n <= max_points else \
+                np.unique(np.linspace(0, n - 1, max_points).astype(int))
+            rows = [hist[i] for i in idx]
+        out = {"day": np.array([r["time_min"] / 1440.0 for r in rows], float)}
+        for key in SERIES:
+            out[key] = np.array([np.nan if r.get(key) is None else r[key] for r in rows],
+                                float)
+        return out
 
     def timeseries_frame(self) -> pd.DataFrame:
-        """The model's hourly series (its DataCollector)."""
+        """The model's hourly series: its DataCollector's model-level rows."""
         with self.lock:
             return timeseries_table(self.model) if self.model else pd.DataFrame()
 
@@ -343,8 +254,8 @@ class Run:
         rows += [("figure", k, v) for k, v in self.figures().items()]
         return pd.DataFrame(rows, columns=["section", "name", "value"]).to_csv(index=False)
 
-    def history_csv(self) -> str:
-        return self.history_frame().to_csv(index=False)
+    def timeseries_csv(self) -> str:
+        return self.timeseries_frame().to_csv(index=False)
 
 
 def png_bytes(rgb: np.ndarray) -> bytes:
@@ -398,26 +309,17 @@ class Workshop:
             done = [r.step(hours) for r in self.sides]
             return max(done)
 
+    def run_to_day(self, day: int) -> int:
+        with self.lock:
+            return max(r.run_to_day(day) for r in self.sides)
+
     @property
     def finished(self) -> bool:
         return all(r.finished for r in self.sides)
 
     def difference(self) -> list[dict[str, Any]]:
         """One row per figure: A, B, B - A and which side is better (or None)."""
-        fa, fb = self.a.figures(), self.b.figures()
-        rows = []
-        for key, direction in KPI_KEYS:
-            va, vb = fa.get(key), fb.get(key)
-            delta = better = None
-            if va is not None and vb is not None:
-                delta = vb - va
-                # equal as shown (e.g. trust 0.550 vs 0.550): no side is better
-                if format_kpi(key, va) == format_kpi(key, vb):
-                    better = "same"
-                elif direction:
-                    better = "B" if delta * direction > 0 else "A"
-            rows.append({"key": key, "a": va, "b": vb, "delta": delta, "better": better})
-        return rows
+        return difference(self.a.figures(), self.b.figures())
 
     def figures_csv(self) -> str:
         rows = [{"name": f"run.{k}", "A": self.a.description().get(k),

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 import numpy as np
 
 WIDTH, HEIGHT = 360, 190
-LEFT, RIGHT, TOP, BOTTOM = 46, 10, 40, 26
+LEFT, RIGHT, TOP, BOTTOM = 42, 8, 36, 22
 MAX_POINTS = 600
 
 
@@ -53,17 +53,26 @@ def _thin(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 def panel(title: str, series: Sequence[dict], x_max: float, x_label: str = "",
-          y_min: float | None = None, y_max: float | None = None) -> str:
+          y_min: float | None = None, y_max: float | None = None, headroom: float = 0.0,
+          width: int = WIDTH, height: int = HEIGHT) -> str:
     """One chart. Each series: {"label", "x", "y", "colour", "dash" (optional),
-    "width" (optional)}; NaN values break the line."""
+    "width" (optional)}; NaN values break the line. `y_min`/`y_max` fix the range (a
+    value beyond `y_max` widens it); `headroom` adds that share of the range above the
+    top, so a line at the maximum is not drawn on the frame."""
+    WIDTH, HEIGHT = width, height  # noqa: N806 - the drawing below reads these names
     ys = [np.asarray(s["y"], float) for s in series]
     finite = np.concatenate([y[np.isfinite(y)] for y in ys]) if ys else np.empty(0)
     lo = y_min if y_min is not None else (float(finite.min()) if len(finite) else 0.0)
-    hi = y_max if y_max is not None else (float(finite.max()) if len(finite) else 1.0)
+    top = float(finite.max()) if len(finite) else (y_max if y_max is not None else 1.0)
+    hi = max(y_max, top) if y_max is not None else top
     if y_min is None and lo > 0 and hi > 0 and lo < 0.3 * hi:
         lo = 0.0
+    if hi - lo < 1e-12:
+        hi = lo + 1.0
     ticks = nice_ticks(lo, hi)
+    ticks = [t for t in ticks if t <= hi + 1e-9] if y_max is not None else ticks
     lo, hi = min(lo, ticks[0]), max(hi, ticks[-1])
+    hi += (hi - lo) * headroom
     step = ticks[1] - ticks[0] if len(ticks) > 1 else 1.0
     x_max = max(float(x_max), 1e-9)
     pw, ph = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
@@ -77,6 +86,7 @@ def panel(title: str, series: Sequence[dict], x_max: float, x_label: str = "",
     out = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT}" '
            f'width="{WIDTH}" height="{HEIGHT}" class="svg-chart" '
            'style="font-family: sans-serif; font-size: 10px">',
+           f"<title>{html.escape(title)}</title>",
            f'<text x="{LEFT}" y="13" font-size="12" font-weight="600">'
            f"{html.escape(title)}</text>"]
     for t in ticks:

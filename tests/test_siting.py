@@ -1,0 +1,213 @@
+"""`run.py siting`: the location problems on toy maps with known answers, and the command."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from conftest import ROOT, cli
+
+from analysis.siting import (
+    Demand,
+    Walk,
+    aggregate,
+    demands_of,
+    enumerate_best,
+    evaluate,
+    minutes_to,
+    refine,
+    run_siting,
+    solve,
+    structure_sets,
+)
+from simulation.model import GovernanceModel
+
+WALK = Walk(cell_m=100.0, speed_kmh=5.0, detour=1.2, circle_min=15.0)
+H = 30  # height of the toy grids
+
+
+def toy_demand(cells_xy, weights) -> Demand:
+    cells = np.array([x * H + y for x, y in cells_xy], np.int64)
+    return Demand("toy", "toy residents", cells, np.asarray(weights, float), H)
+
+
+def two_clusters() -> tuple[Demand, np.ndarray, np.ndarray]:
+    """Two 3 x 3 clusters 30 cells (43 minutes' walk) apart; which cluster each cell is in."""
+    a = [(x, y) for x in range(3, 6) for y in range(3, 6)]
+    b = [(x, y) for x in range(33, 36) for y in range(20, 23)]
+    d = toy_demand(a + b, [100.0] * len(a) + [60.0] * len(b))
+    return d, np.arange(len(a)), np.arange(len(a), len(a) + len(b))
+
+
+@pytest.mark.parametrize("objective", ["coverage", "access"])
+def test_two_clusters_one_site_each(objective):
+    demand, in_a, in_b = two_clusters()
+    sol = solve(demand, aggregate(demand, 1), WALK, objective, 2, time_limit_s=60)
+    assert sol.status == "optimal"
+    assert len(sol.sites) == 2
+    assert len(set(sol.sites) & set(demand.cells[in_a])) == 1
+    assert len(set(sol.sites) & set(demand.cells[in_b])) == 1
+    f = evaluate(demand, sol.sites, WALK)
+    assert f.covered == pytest.approx(1.0)
+    if objective == "access":  # the median of an even 3 x 3 cluster is its middle cell
+        assert {4 * H + 4, 34 * H + 21} == set(sol.sites.tolist())
+
+
+def scattered(n=40, seed=3) -> Demand:
+    rng = np.random.default_rng(seed)
+    flat = rng.choice(28 * H, n, replace=False)
+    return toy_demand([(c // H, c % H) for c in flat], rng.lognormal(3, 1, n))
+
+
+@pytest.mark.parametrize("p", [2, 3])
+def test_optimum_beats_every_other_placement_tried(p):
+    demand = scattered()
+    walk = Walk(100.0, 5.0, 1.2, circle_min=8.0)  # a small circle: coverage is not trivial
+    blocks = aggregate(demand, 1)
+    cov = evaluate(demand, solve(demand, blocks, walk, "coverage", p, 60).sites, walk)
+    acc_sol = solve(demand, blocks, walk, "access", p, 60)
+    acc = evaluate(demand, acc_sol.sites, walk)
+    assert cov.covered < 1.0
+    rng = np.random.default_rng(11)
+    for _ in range(200):
+        other = rng.choice(demand.cells, p, replace=False)
+        f = evaluate(demand, other, walk)
+        assert f.covered <= cov.covered + 1e-12
+        assert f.mean_min >= acc.mean_min - 1e-9
+    # and CBC's optimum is the one that trying every set of p sites finds
+    cost = minutes_to(demand.xs, demand.ys, demand.cells, H, walk)
+    best, _ = enumerate_best(cost, demand.weight, p, "access", walk.circle_min)
+    assert acc.mean_min == pytest.approx(best)
+    assert acc_sol.check == "agrees"
+
+
+def test_aggregation_keeps_residents_and_puts_sites_where_people_live():
+    demand = scattered(120, seed=5)
+    blocks = aggregate(demand, 3)
+    assert blocks.weight.sum() == pytest.approx(demand.residents)
+    assert set(blocks.site.tolist()) <= set(demand.cells.tolist())
+    assert len(blocks) < len(demand.cells)
+    # every block's site lies in its own block
+    for j, cell in enumerate(blocks.site):
+        members = demand.cells[blocks.of_cell == j]
+        assert cell in members
+
+
+def test_refine_never_worse_and_moves_a_bad_site():
+    demand = scattered(60, seed=9)
+    start = demand.cells[:3].copy()
+    before = evaluate(demand, start, WALK).mean_min
+    after_sites = refine(demand, start, 2, WALK)
+    after = evaluate(demand, after_sites, WALK).mean_min
+    assert after <= before + 1e-12
+    assert len(set(after_sites.tolist())) == 3
+
+
+# ---------------------------------------------------------------- on a scenario's map
+def toy_scenario(folder) -> str:
+    """A small city derived from streets_2019: 50 urban cells, one village, one town."""
+    path = folder / "toy_city.toml"
+    base = (ROOT / "scenarios" / "streets_2019.toml").as_posix()
+    path.write_text(f'base = "{base}"\ntitle = "Toy city"\n'
+                    "[map]\nwidth = 30\nheight = 26\nurban_area_km2 = 0.5\n"
+                    "jisco_zone_km2 = 0.2\nvillages = 1\ntowns = 1\nenterprises = 3\n"
+                    "[population]\nresidents = 5000\n"
+                    "[structure]\ncommunities = 3\nstreet_offices = 2\n")
+    return str(path)
+
+
+@pytest.fixture(scope="module")
+def toy_model(tmp_path_factory):
+    return GovernanceModel(toy_scenario(tmp_path_factory.mktemp("toy")), seed=1, scale=0.05,
+                           days=1)
+
+
+@pytest.fixture(scope="module")
+def toy_result(toy_model):
+    return run_siting(toy_model, 1, points=[2], block=1, time_limit_s=60)
+
+
+def test_structure_figures_match_the_model(toy_model):
+    """The structure's sites are measured as the model measures walks to service points."""
+    st, city = toy_model.structure, toy_model.city
+    sets = {s.name: s for s in structure_sets(st)}
+    assert {"service_points", "communities", "street_offices"} <= set(sets)
+    assert sets["street_offices"].p == 2
+    everyone = demands_of(city)["city"]
+    f = evaluate(everyone, sets["service_points"].cells, Walk.of(toy_model))
+    walk = st.walk_min[everyone.cells]
+    assert f.mean_min == pytest.approx(np.average(walk, weights=everyone.weight))
+    circle = toy_model.params["access"]["service_circle_min"]
+    assert f.covered == pytest.approx(np.average(walk <= circle, weights=everyone.weight))
+
+
+def test_optimum_no_worse_than_the_structure(toy_result):
+    """Exact (1-cell blocks): the optimum for two sites beats the two street offices."""
+    offices = next(s for s in toy_result.sets if s.name == "street_offices")
+    urban = toy_result.demands["urban"]
+    own = evaluate(urban, offices.cells, toy_result.walk)
+    best_access = toy_result.optimum("access", "urban", 2)
+    best_cover = toy_result.optimum("coverage", "urban", 2)
+    assert best_access.status == best_cover.status == "optimal"
+    assert evaluate(urban, best_access.sites, toy_result.walk).mean_min <= own.mean_min + 1e-9
+    assert evaluate(urban, best_cover.sites, toy_result.walk).covered >= own.covered - 1e-12
+    assert best_access.check == best_cover.check == "agrees"
+
+
+# ------------------------------------------------------------------------- the command
+def test_command_writes_its_files_and_answers_the_question(tmp_path):
+    scn = toy_scenario(tmp_path)
+    out = tmp_path / "out"
+    r = cli("siting", scn, "--points", "2", "--demand", "urban", "--out", str(out))
+    assert r.returncode == 0, r.stderr
+    assert sorted(p.name for p in out.iterdir()) == [
+        "manifest.json", "sites.csv", "siting.csv", "siting.html", "siting.png"]
+    assert "Where should the two street offices have gone?" in r.stdout
+    rows = pd.read_csv(out / "siting.csv")
+    assert set(rows["demand"]) == {"urban"}  # --demand urban: no problem for all residents
+    offices = rows[(rows["set"] == "street offices (units with power)")]
+    best = rows[(rows["kind"] == "access optimum") & (rows["demand"] == "urban")]
+    assert len(offices) == 1 and len(best) == 1 and int(best["p"].iloc[0]) == 2
+    assert f"{offices['mean_min'].iloc[0]:.2f}" in r.stdout
+    assert f"{best['mean_min'].iloc[0]:.2f}" in r.stdout
+    sites = pd.read_csv(out / "sites.csv")
+    assert ((sites["x"] >= 0) & (sites["x"] < 30) & (sites["y"] >= 0)
+            & (sites["y"] < 26)).all()
+    assert (sites.groupby(["demand", "set"])["site"].count()
+            == sites.groupby(["demand", "set"])["p"].first()).all()
+    assert (out / "siting.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    page = (out / "siting.html").read_text()
+    assert "data:image/png;base64," in page and "optimal" in page
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
+
+
+@pytest.mark.parametrize("args, needle", [
+    (["no_such_scenario"], "no such scenario"),
+    (["TOY", "--points", "0"], "--points"),
+    (["TOY", "--points", "2,x"], "--points"),
+    (["TOY", "--points", "5000"], "--points"),
+    (["TOY", "--time-limit", "0"], "--time-limit"),
+])
+def test_bad_input_exit_2_nothing_written(tmp_path, args, needle):
+    scn = toy_scenario(tmp_path)
+    out = tmp_path / "out"
+    r = cli("siting", *[scn if a == "TOY" else a for a in args], "--out", str(out))
+    assert r.returncode == 2, r.stderr
+    assert needle in r.stderr
+    assert len(r.stderr.strip().splitlines()) == 1, r.stderr
+    assert "Traceback" not in r.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["toy_city.toml"]
+
+
+def test_cbc_gap_read_from_its_log_as_a_positive_share():
+    from analysis.siting import _gap
+    log = "Result - Stopped on time limit\nObjective value:   -986344\nGap:   -0.01\n"
+    assert _gap(log) == pytest.approx(0.01)
+    assert _gap("Result - Optimal solution found\n") is None
+
+
+def test_a_shortfall_is_never_printed_as_100_percent():
+    from analysis.siting import pct
+    assert pct(99.96) == "99.96"
+    assert pct(100.0) == "100.0"
+    assert pct(27.47) == "27.5"
