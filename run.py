@@ -166,7 +166,7 @@ def main(argv: list[str] | None = None) -> int:
         print("\ninterrupted; nothing was written for the unfinished run", file=sys.stderr)
         return 130
     except MemoryError:
-        error("out of memory; lower --scale or --days, or use fewer --workers")
+        error("out of memory; shorten --days, or use fewer --workers")
         return 1
     except OSError as exc:  # the environment: permissions, a full disk, a lost mount
         if exc.errno == errno.ENOSPC:
