@@ -9,7 +9,8 @@ the input or request is at fault and 1 when the environment is, no traceback, an
 file written or changed anywhere (the case's folder, with its inputs, is compared before
 and after; the working directory is inside it, so a default `results/` would show).
 
-Run as a script to print the table: `python tests/test_bad_input.py`.
+Run as a script to print the table: `python tests/test_bad_input.py`. (Most of this
+file's length is the table of cases, one entry each, kept together on purpose.)
 """
 
 from __future__ import annotations
