@@ -5,6 +5,7 @@ A batch folder holds::
     manifest.json                              the batch: command, design, scenarios, code
     runs/run-<id>.parquet                      one row per run (ok or failed)
     cases/scenario=<name>/run-<id>.parquet     the run's case table, one row per need
+    hops/scenario=<name>/run-<id>.parquet      the units each case passed, one row per hop
     timeseries/scenario=<name>/run-<id>.parquet  the run's hourly series
 
 Every file is written under a hidden temporary name and renamed into place, so a crash
@@ -42,6 +43,7 @@ class NotABatch(ScenarioError, FileNotFoundError):
 
 RUNS = "runs"
 CASES = "cases"
+HOPS = "hops"
 TIMESERIES = "timeseries"
 
 
@@ -219,7 +221,8 @@ def load_cases(out_dir: str | Path, scenario: str | None = None,
         out_dir: the batch folder.
         scenario: read only this scenario's partition.
         columns: read only these columns (and `run_id`, `scenario`).
-        table: `CASES`, or `TIMESERIES` for the hourly series.
+        table: `CASES`, `HOPS` for the hop records, or `TIMESERIES` for the hourly
+            series.
 
     Raises:
         ScenarioError: naming a damaged file.

@@ -71,8 +71,8 @@ def run_and_record(point: Point, out_dir: str) -> Outcome:
 
 
 def write_tables(point: Point, result: RunResult, out: Path) -> None:
-    """Write a run's case and series tables, each with the run's id in front."""
-    for table, frame in ((dataset.CASES, result.cases),
+    """Write a run's case, hop and series tables, each with the run's id in front."""
+    for table, frame in ((dataset.CASES, result.cases), (dataset.HOPS, result.hops),
                          (dataset.TIMESERIES, result.timeseries)):
         frame.insert(0, "run_id", point.run_id)
         dataset.write_table(frame, dataset.table_file(out, table, point.scenario.name,

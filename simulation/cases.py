@@ -153,7 +153,7 @@ class CaseFlow:
         self.input_share = law["input_share"]
         self.patience_min = [nd["patience_days"].get(k, 0.0) * 1440.0 for k in KINDS]
         self.expected_min = [tr["expected_response_h"][k] * 60.0 for k in KINDS]
-        self.lr = tr["learning_rate"] * self.e.m.scale
+        self.lr = tr["learning_rate"] * self.e.m.sample_share
         self.hotline_w = tr["hotline_trust_weight"]
         self.report_base = nd["report_base"]
         self.report_w = nd["report_trust_weight"]

@@ -50,7 +50,7 @@ def _community_utilisation(m: GovernanceModel) -> float | None:
         pool = e.pools[uid]
         busy += sum(e.staff.busy_minutes(pool, m.time_min).values())
         paid += e.staff.paid_minutes(pool, m.time_min) * pool.total
-    return busy / paid if paid > 0 else None
+    return min(1.0, busy / paid) if paid > 0 else None
 
 
 def _patrol(window_h: int):

@@ -330,10 +330,11 @@ def load_figures(model: GovernanceModel) -> dict[str, Any]:
             paid[u.level][role] += one * n
     util: dict[str, dict[str, float | None]] = {}
     for level in busy:
-        util[level] = {r: (float(busy[level][r] / paid[level][r]) if paid[level][r] else None)
-                       for r in busy[level]}
+        # busy time never exceeds paid time; min() only absorbs rounding
+        util[level] = {r: (min(1.0, float(busy[level][r] / paid[level][r]))
+                           if paid[level][r] else None) for r in busy[level]}
         tb, tp = sum(busy[level].values()), sum(paid[level].values())
-        util[level]["all"] = float(tb / tp) if tp else None
+        util[level]["all"] = min(1.0, float(tb / tp)) if tp else None
     tb = sum(sum(v.values()) for v in busy.values())
     tp = sum(sum(v.values()) for v in paid.values())
     comm = [st.units[u] for u in st.community_units]
@@ -346,7 +347,7 @@ def load_figures(model: GovernanceModel) -> dict[str, Any]:
         "staff_per_community": float(np.mean([sum(u.staff.values()) for u in comm])),
         "floor_m2_per_community": float(np.mean([u.floor_m2 for u in comm])),
         "utilisation": util,
-        "office_utilisation": tb / tp if tp else None,
+        "office_utilisation": min(1.0, tb / tp) if tp else None,
     }
 
 

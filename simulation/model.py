@@ -74,6 +74,9 @@ class GovernanceModel(Model):
                                        cal["lunch_end_h"])
         self._build_enterprises()
         n_res = max(1, int(round(p["population"]["residents"] * scale)))
+        #: the share of the population simulated (scale, up to rounding): each sampled
+        #: resident stands for 1 / sample_share residents
+        self.sample_share = n_res / p["population"]["residents"]
         self.residents = Residents(city, p["population"], [e.cells for e in self.enterprises],
                                    np.array([e.weight for e in self.enterprises]), n_res,
                                    p["trust"]["initial_mean"], p["trust"]["initial_sd"],
@@ -91,7 +94,7 @@ class GovernanceModel(Model):
         self._build_offices()
         self._build_staff_and_walkers()
         self._build_layers()
-        self.needs = draw_needs(self.residents, p, days, self.streams, scale)
+        self.needs = draw_needs(self.residents, p, days, self.streams, self.sample_share)
         self.time_min = 0.0
         self.engine = Engine(self)
         self.datacollector = DataCollector(

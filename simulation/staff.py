@@ -263,4 +263,4 @@ class Staffing:
         """Busy share of the paid hours of unit `uid`'s staff up to `t`."""
         pool = self.pools[uid]
         paid = self.paid_minutes(pool, t) * pool.total
-        return sum(self.busy_minutes(pool, t).values()) / paid if paid > 0 else None
+        return min(1.0, sum(self.busy_minutes(pool, t).values()) / paid) if paid > 0 else None

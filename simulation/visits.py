@@ -40,7 +40,7 @@ class Visits:
         m = engine.m
         res, st, p = m.residents, m.structure, m.params
         due = np.flatnonzero(res.vulnerable | res.special)
-        copies = max(1, int(round(1.0 / m.scale)))
+        copies = max(1, int(round(1.0 / m.sample_share)))
         self.resident = np.repeat(due, copies)
         area = st.area_of_cell[res.home[self.resident]]
         self.unit = st.area_unit[area]

@@ -162,6 +162,17 @@ def test_dask_local_cluster_same_figures(serial_batch, tmp_path):
     pd.testing.assert_frame_equal(figures(df), figures(analysis.load_batch(serial_batch)))
 
 
+def test_hop_tables_are_written_and_agree_with_cases(serial_batch):
+    from analysis import dataset
+
+    hops = analysis.load_cases(serial_batch, table=dataset.HOPS)
+    cases = analysis.load_cases(serial_batch)
+    assert len(hops) > 0 and set(hops["run_id"]) == set(cases["run_id"])
+    reported = cases[cases["reported_min"].notna()]
+    seen = set(zip(hops["run_id"], hops["case"]))
+    assert all((r, c) in seen for r, c in zip(reported["run_id"], reported["case"]))
+
+
 def test_common_random_numbers_across_scenarios(serial_batch):
     cases = analysis.load_cases(serial_batch)
     runs = analysis.load_batch(serial_batch)[["run_id", "scenario", SWEEP_KEY, "replication"]]

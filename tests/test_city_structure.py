@@ -85,14 +85,15 @@ def test_map_depends_on_seed_not_structure(flat_city, hierarchy_city):
 
 
 def test_service_points_and_police_bases(flat_city, hierarchy_city):
-    assert flat_city.police.n_bases == 30
-    assert hierarchy_city.police.n_bases == 6
-    # flat_2012 adds the JISCO patrol teams' beat in the industrial zone
-    assert len(flat_city.police.base_cells) == 31
+    # precinct stations in both; flat_2012 adds a post per community and the JISCO base
+    assert hierarchy_city.police.base_kind == ["station"] * 6
+    kinds = flat_city.police.base_kind
+    assert kinds.count("station") == 6 and kinds.count("post") == 30 and kinds[-1] == "jisco"
+    assert len(flat_city.police.base_cells) == 37
     # every inhabited cell is on some beat
     for m in (flat_city, hierarchy_city):
         inhabited = m.city.density.ravel() > 0
-        assert (m.police.beat_of_cell[inhabited] >= 0).all()
+        assert (m.police.station_of_cell[inhabited] >= 0).all()
     # flat: village centres are service points; hierarchy: only towns serve villages
     assert {flat_city.structure.units[u].level for u in flat_city.structure.service_points} \
         == {"community", "village", "town"}
