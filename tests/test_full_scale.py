@@ -19,10 +19,14 @@ def test_full_scale_week(tmp_path, name):
     s = json.loads((out / "summary.json").read_text())
     m = json.loads((out / "manifest.json").read_text())
     assert m["residents_simulated"] == 232_000
-    c = s["cases"]
-    assert c["resolved"] + c["in_progress"] + c["unreached"] == c["total"] > 2_000
-    assert (out / "cases.parquet").stat().st_size > 0
-    assert (out / "timeseries.parquet").stat().st_size > 0
+    assert s["cases"]["total"] > 2_000
+    import pandas as pd
+    cases = pd.read_parquet(out / "cases.parquet")
+    hops = pd.read_parquet(out / "hops.parquet")
+    reported = set(cases.loc[cases["reported_min"].notna(), "case"])
+    assert reported and reported <= set(hops["case"])
+    assert 0 < s["load"]["utilisation"]["community"]["all"] < 1
+    assert len(pd.read_parquet(out / "timeseries.parquet")) == 7 * 24 + 1
 
 
 def test_main_job_prints_both_structures(tmp_path):
