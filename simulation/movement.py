@@ -1,13 +1,85 @@
-"""Patrols and grid rounds: many walkers moved together, in numpy, once per tick.
+"""Patrols and grid rounds: many walkers moved together, once per tick.
 
 Every walker heads for a random inhabited cell of its beat, moves up to its speed per
-tick and marks each cell it passes. Moving a few hundred walkers is one set of array
-operations per tick, not one Python call per walker.
+tick and marks each cell it passes. Moving a few hundred walkers is one compiled loop
+(numba, when it is installed) or one set of numpy array operations per tick, not one
+Python call per walker; both give the same cells and positions to the last bit
+(`tests/test_movement.py`). Set the environment variable `GOVSIM_NO_NUMBA=1` to use the
+numpy path.
 """
 
 from __future__ import annotations
 
+import os
+
 import numpy as np
+
+try:  # the compiled loop is optional: the numpy path gives identical results
+    if os.environ.get("GOVSIM_NO_NUMBA"):
+        raise ImportError
+    from numba import njit
+except ImportError:  # pragma: no cover - exercised with GOVSIM_NO_NUMBA=1
+    njit = None
+
+
+def _step_numpy(x, y, tx, ty, step_cells, idx, height):
+    """Move walkers `idx` one tick; the cells passed, the walker of each, who arrived."""
+    xs, ys = x[idx], y[idx]
+    dx, dy = tx[idx] - xs, ty[idx] - ys
+    dist = np.hypot(dx, dy)
+    move = np.minimum(step_cells[idx], dist)
+    n_pts = np.ceil(move).astype(np.int64) + 1
+    j = np.arange(n_pts.max())
+    frac = np.minimum(j[None, :], move[:, None]) / np.maximum(dist, 1e-9)[:, None]
+    px = np.rint(xs[:, None] + dx[:, None] * frac).astype(np.int64)
+    py = np.rint(ys[:, None] + dy[:, None] * frac).astype(np.int64)
+    keep = j[None, :] < n_pts[:, None]
+    cells = (px * height + py)[keep]
+    who = np.broadcast_to(idx[:, None], keep.shape)[keep]
+    ratio = move / np.maximum(dist, 1e-9)
+    x[idx] = xs + dx * ratio
+    y[idx] = ys + dy * ratio
+    return cells, who, idx[move >= dist]
+
+
+def _step_loop(x, y, tx, ty, step_cells, idx, height):  # pragma: no cover - compiled
+    """The same as `_step_numpy`, one walker at a time (compiled by numba)."""
+    n = idx.shape[0]
+    total = 0
+    for k in range(n):
+        i = idx[k]
+        dist = np.hypot(tx[i] - x[i], ty[i] - y[i])
+        move = min(step_cells[i], dist)
+        total += int(np.ceil(move)) + 1
+    cells = np.empty(total, np.int64)
+    who = np.empty(total, np.int64)
+    arrived = np.empty(n, np.int64)
+    n_arrived = 0
+    pos = 0
+    for k in range(n):
+        i = idx[k]
+        xs, ys = x[i], y[i]
+        dx, dy = tx[i] - xs, ty[i] - ys
+        dist = np.hypot(dx, dy)
+        move = min(step_cells[i], dist)
+        n_pts = int(np.ceil(move)) + 1
+        denom = max(dist, 1e-9)
+        for j in range(n_pts):
+            frac = min(float(j), move) / denom
+            cells[pos] = np.int64(np.rint(xs + dx * frac)) * height + \
+                np.int64(np.rint(ys + dy * frac))
+            who[pos] = i
+            pos += 1
+        ratio = move / denom
+        x[i] = xs + dx * ratio
+        y[i] = ys + dy * ratio
+        if move >= dist:
+            arrived[n_arrived] = i
+            n_arrived += 1
+    return cells, who, arrived[:n_arrived]
+
+
+_step = njit(cache=True)(_step_loop) if njit is not None else _step_numpy
 
 
 class Walkers:
@@ -71,20 +143,7 @@ class Walkers:
         idx = np.flatnonzero(active)
         if len(idx) == 0:
             return np.empty(0, np.int64), np.empty(0, np.int64)
-        x, y = self.x[idx], self.y[idx]
-        dx, dy = self.tx[idx] - x, self.ty[idx] - y
-        dist = np.hypot(dx, dy)
-        move = np.minimum(self.step_cells[idx], dist)
-        n_pts = np.ceil(move).astype(int) + 1
-        j = np.arange(n_pts.max())
-        frac = np.minimum(j[None, :], move[:, None]) / np.maximum(dist, 1e-9)[:, None]
-        px = np.rint(x[:, None] + dx[:, None] * frac).astype(np.int64)
-        py = np.rint(y[:, None] + dy[:, None] * frac).astype(np.int64)
-        keep = j[None, :] < n_pts[:, None]
-        cells = (px * self.height + py)[keep]
-        who = np.broadcast_to(idx[:, None], keep.shape)[keep]
-        ratio = move / np.maximum(dist, 1e-9)
-        self.x[idx] = x + dx * ratio
-        self.y[idx] = y + dy * ratio
-        self._retarget(idx[move >= dist])
+        cells, who, arrived = _step(self.x, self.y, self.tx, self.ty, self.step_cells,
+                                    idx.astype(np.int64), self.height)
+        self._retarget(arrived)
         return cells, who
