@@ -79,6 +79,10 @@ class CaseFlow:
         self.extra = m.streams.get("outcomes.extra")
         target = [p["needs"]["target_h"][k] * 60.0 for k in KINDS]
         self.deadline = [t + target[k] for t, k in zip(self.onset, self.kind)]
+        po = p["police"]
+        self.priority1 = (u[:, U["priority"]] < po["priority1_share"]).tolist()
+        self.incident_end = (c["onset"] - po["incident_duration_min"]
+                             * np.log1p(-u[:, U["duration"]])).tolist()
         # state and records
         for name in ("reported", "acknowledged", "arrived_power", "first_response",
                      "resolved", "gave_up", "petition", "travel"):
@@ -147,7 +151,7 @@ class CaseFlow:
                        for c in ("routine", "complex")] for k in KINDS]
         self.hotline_direct = [law["hotline_direct"][pw] for pw in POWERS]
         self.input_share = law["input_share"]
-        self.patience_min = [nd["patience_days"][k] * 1440.0 for k in KINDS]
+        self.patience_min = [nd["patience_days"].get(k, 0.0) * 1440.0 for k in KINDS]
         self.expected_min = [tr["expected_response_h"][k] * 60.0 for k in KINDS]
         self.lr = tr["learning_rate"] * self.e.m.scale
         self.hotline_w = tr["hotline_trust_weight"]
@@ -177,6 +181,7 @@ class CaseFlow:
         self.petition_base = p["mediation"]["petition_base"]
         po = p["police"]
         self.call_delay, self.police_report = po["call_delay_min"], po["report_prob"]
+        self.dispatch, self.dispatch_min = st.dispatch, po["dispatch_handling_min"]
         self.other_depts = {k: [d for d in st.department_units
                                 if d != st.department_of_kind[k]] for k in range(len(KINDS))}
 
@@ -187,8 +192,9 @@ class CaseFlow:
             self.unreported.add(c)
             if self.u["report"][c] < self.police_report:
                 self.e.at(t + self.call_delay, self.on_emergency, c)
-            else:
-                self._wait_unreported(c, t, police=True)
+            else:  # goes on for a while, in which a passing patrol may find it
+                self._add_pending(c)
+                self.e.at(self.incident_end[c], self.on_patience, (c, self.version[c]))
             return
         r = self.resident[c]
         if k == DISPUTE:
@@ -327,7 +333,12 @@ class CaseFlow:
         if self.arrived_power[c] != self.arrived_power[c] and self._has_power(unit, c) \
                 and self.misrouted_to[c] != uid:
             self.arrived_power[c] = t
-        deadline = t if cls in (WALKIN, CALL) else self.deadline[c]
+        if uid == self.dispatch:  # call-takers: priority 1 first, then in order
+            deadline = t - 1e6 if self.priority1[c] else t
+        elif cls in (WALKIN, CALL):
+            deadline = t
+        else:
+            deadline = self.deadline[c]
         self.e.submit(WorkItem(cls, uid, self.intake, deadline, t, case=c,
                                hop=self.hop_of[c], scored=self.from_hotline[c]), t)
 
@@ -340,7 +351,7 @@ class CaseFlow:
         if self.hop_started[item.hop] != self.hop_started[item.hop]:
             self.hop_started[item.hop] = t
         if item.cls == CALL:
-            item.minutes = self.call_min
+            item.minutes = self.dispatch_min if item.unit == self.dispatch else self.call_min
         elif item.cls == REFERRAL:
             item.minutes = self.prepare
         elif item.cls == CONSULT:
@@ -369,7 +380,10 @@ class CaseFlow:
         unit = self.units[uid]
         if item.cls == CALL:
             self._close_hop(item.hop, t, REFERRED)
-            self._dispatch_call(c, t)
+            if uid == self.dispatch:
+                self.e.dispatch(c, t)
+            else:
+                self._dispatch_call(c, t)
         elif item.cls == CONSULT:
             self._close_hop(item.hop, t, REFERRED)
             handler = self.last_unit[c]
@@ -551,10 +565,11 @@ class CaseFlow:
 
     # ================================================================== police
     def on_emergency(self, t: float, c: int) -> None:
+        """A 110 call reaches the dispatch centre's call-takers."""
         self._report(c, t, CH_EMERGENCY)
-        self.acknowledged[c] = t
         self.arrived_power[c] = t
-        self.e.dispatch(c, t)
+        self.first_unit[c] = self.dispatch
+        self.to_unit(c, self.dispatch, t, CALL)
 
     def police_on_site(self, c: int, t: float, base: int, drive: float) -> None:
         self.travel[c] = drive

@@ -27,7 +27,7 @@ import numpy as np
 
 from .calendar import DAY
 from .cases import PUBLIC_ORDER, CaseFlow
-from .geometry import octile
+from .coverage import PeopleWhere
 from .staff import (
     CALL,
     CASE,
@@ -91,9 +91,11 @@ class Engine:
         self.find_prob = p["grid"]["find_prob"]
         self.grid_on = p["structure"]["grid_responsibility"]
         self.round_min = p["grid"]["round_h_per_day"] * 60.0
+        self.rounds_missed_min = 0.0
         n_cells = model.city.width * model.city.height
         self.last_patrol = np.full(n_cells, -np.inf)
         self.inhabited = np.flatnonzero(model.city.density.ravel() > 0)
+        self.people = PeopleWhere(model)
         self.last_shift = -1
         # grid workers' walkers by unit: who is free to start a stretch of round
         self.walking = np.zeros(len(self.walkers), bool)
@@ -132,18 +134,25 @@ class Engine:
         self.now = t_end
 
     def on_open(self, t: float, _arg: int) -> None:
-        """Opening time of a working day: visits, rounds, and every unit starts work."""
-        self.visits.day(t)
-        if self.grid_on and self.round_min > 0:
-            for uid, walkers in self.m.grid_walkers.items():
-                close = self.cal.closing_after(t)
-                for _ in walkers:
-                    self.submit(WorkItem(ROUND, uid, self.round_min, close, t), t)
+        """Offices open (in the morning, or after the midday break): every unit's free
+        staff start on what waits; in the morning, the day's visits and rounds first."""
+        if t - int(t // DAY) * DAY == self.cal.open_min:
+            self._start_day(t)
         for pool in self.pools:
             self.staff.fill(pool, t)
         nxt = self.cal.next_open(self.cal.closing_after(t))
         if nxt < self.m.days * DAY:
             self.at(nxt, self.on_open, 0)
+
+    def _start_day(self, t: float) -> None:
+        self.visits.day(t)
+        if self.grid_on and self.round_min > 0:
+            close = self.cal.closing_of(int(t // DAY))
+            for uid, walkers in self.m.grid_walkers.items():
+                for item in self.pools[uid].drop_expired(ROUND, t):
+                    self.rounds_missed_min += item.minutes
+                for _ in walkers:
+                    self.submit(WorkItem(ROUND, uid, self.round_min, close, t), t)
 
     def _set_out(self, item: WorkItem) -> None:
         """A grid worker of the unit sets out on a stretch of round..."""
@@ -161,11 +170,11 @@ class Engine:
 
     # ---------------------------------------------------------------- police
     def dispatch(self, c: int, t: float) -> None:
-        """The nearest free officer on duty drives to incident `c`, or it waits."""
+        """An officer chosen by the dispatch rule drives to incident `c`, or it waits."""
         pol, w = self.police, self.walkers
-        i, drive = pol.nearest(pol.available(t), w.x[:pol.n], w.y[:pol.n], self.cases.cell[c])
+        i, drive = pol.choose(t, w.x[:pol.n], w.y[:pol.n], self.cases.cell[c])
         if i < 0:
-            pol.waiting.append(c)
+            pol.wait(0 if self.cases.priority1[c] else 1, t, c)
             return
         self._send_officer(i, c, t, drive)
 
@@ -185,11 +194,10 @@ class Engine:
         pol.busy_until[i] = t
         self.cases.police_cleared(c, t)
         if pol.waiting and pol.officer_shift[i] == pol.on_duty_shift(t):
-            nc = pol.waiting.popleft()
-            cell = self.cases.cell[nc]
-            d = float(octile(self.walkers.x[i] - cell // pol.height,
-                             self.walkers.y[i] - cell % pol.height))
-            self._send_officer(i, nc, t, d * pol.cell_m * pol.detour / pol.drive_m_per_min)
+            nc = pol.next_waiting()
+            drive = float(pol.drive_min(self.walkers.x[i], self.walkers.y[i],
+                                        self.cases.cell[nc]))
+            self._send_officer(i, nc, t, drive)
 
     # --------------------------------------------------------------- patrols
     def on_tick(self, t: float) -> None:
@@ -203,7 +211,7 @@ class Engine:
             while pol.waiting:
                 if not pol.available(t).any():
                     break
-                self.dispatch(pol.waiting.popleft(), t)
+                self.dispatch(pol.next_waiting(), t)
         active = self.walking.copy()
         on = (pol.officer_shift == shift) & (pol.busy_until <= t)
         active[:pol.n] = on & (self.patrol_rng.random(pol.n) < self.patrol_share)
@@ -223,9 +231,6 @@ class Engine:
                     if self.grid_rng.random() < self.find_prob:
                         cases.found(c, t, by_patrol=False)
 
-    def patrol_coverage(self, t: float, window_min: float = 1440.0) -> float:
-        return float((self.last_patrol[self.inhabited] >= t - window_min).mean())
-
     # ----------------------------------------------------------- inspection
     def locate_cases(self) -> dict[str, list[int]]:
         """Where every arisen case is now, read from the engine's own structures.
@@ -237,7 +242,7 @@ class Engine:
         """
         cs = self.cases
         out: dict[str, list[int]] = {"not_reported": list(cs.unreported), "on_its_way": [],
-                                     "queue": list(self.police.waiting), "in_service": [],
+                                     "queue": self.police.waiting_cases(), "in_service": [],
                                      "deciding": list(cs.deciding), "resolved": [],
                                      "gave_up": []}
         for _, _, handler, arg in self.heap:

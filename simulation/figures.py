@@ -14,7 +14,8 @@ Model-level figures (one column each):
 * `backlog`: reported needs neither settled nor given up;
 * `queued_items`: items of work (cases, tasks, visits, ...) waiting for staff;
 * `officers_busy`, `calls_waiting`: police officers on a call, calls waiting for one;
-* `patrol_coverage_24h`: share of inhabited cells a patrol passed in the last 24 hours;
+* `patrol_coverage_1h`, `_4h`, `_24h`: share of people, where they are at that hour,
+  whose cell a patrol passed in the last 1, 4 or 24 hours (coverage.py);
 * `mean_trust`: residents' mean trust in local government;
 * `community_utilisation`: busy share of community staff's paid hours so far;
 * `tasks_done_late`: task items finished after their deadline so far.
@@ -26,6 +27,8 @@ Per community (and village centre), as reporters of `CommunityOffice` agents:
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
+
+from .coverage import WINDOWS_H, patrol_coverage
 
 if TYPE_CHECKING:  # pragma: no cover
     from .model import GovernanceModel
@@ -50,8 +53,10 @@ def _community_utilisation(m: GovernanceModel) -> float | None:
     return busy / paid if paid > 0 else None
 
 
-def _patrol_coverage(m: GovernanceModel) -> float | None:
-    return m.engine.patrol_coverage(m.time_min) if m.time_min >= 1440.0 else None
+def _patrol(window_h: int):
+    def reporter(m: GovernanceModel) -> float | None:
+        return patrol_coverage(m, m.time_min, window_h)
+    return reporter
 
 
 MODEL_REPORTERS = {
@@ -66,7 +71,7 @@ MODEL_REPORTERS = {
     "queued_items": lambda m: sum(p.queued for p in m.engine.pools),
     "officers_busy": lambda m: int((m.police.busy_until > m.time_min).sum()),
     "calls_waiting": lambda m: len(m.police.waiting),
-    "patrol_coverage_24h": _patrol_coverage,
+    **{f"patrol_coverage_{w}h": _patrol(w) for w in WINDOWS_H},
     "mean_trust": lambda m: m.engine.cases.trust_sum / max(1, m.residents.n),
     "community_utilisation": _community_utilisation,
     "tasks_done_late": lambda m: sum(m.engine.tasks.overdue.values()),

@@ -14,8 +14,10 @@ Definitions (docs/ODD.md, "Observation"):
 * resolved within deadline = reported needs whose deadline (`needs.target_h`) has passed
   by the end, share settled by it; repeat contacts = contacts after the first;
 * coverage: service circle (residents within `access.service_circle_min` of a service
-  point), patrol (inhabited cells passed by a patrol in the last 24 h, mean of the hourly
-  samples after the first day), visits (on time / due), reach (reported / arisen);
+  point; of a unit with the power for their commonest matter; the same at an hour they
+  can come), patrol (people, where they are, whose cell a patrol passed in the last 1, 4
+  and 24 h; mean of the hourly samples), incidents a patrol found while still going on,
+  priority-1 police calls reached within target, visits (on time / due), reach;
 * load: utilisation = busy time within paid hours / paid hours, by level and role; tasks
   issued, done and overdue (done late, or open past the deadline).
 
@@ -32,6 +34,7 @@ import numpy as np
 import pandas as pd
 
 from .cases import CHANNELS, OUTCOMES
+from .coverage import WINDOWS_H, service_circle
 from .parameters import DOMAINS, KINDS
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -80,6 +83,8 @@ def case_table(model: GovernanceModel) -> pd.DataFrame:
         "rural_channel": col("rural_channel", bool),
         "ineligible": col("ineligible", bool),
         "petition_min": col("petition"),
+        "incident_end_min": np.where(col("kind", np.int8) == KINDS.index("public_order"),
+                                     col("incident_end"), np.nan),
         "first_unit": pd.Categorical.from_codes(col("first_unit", np.int32), names),
         "last_unit": pd.Categorical.from_codes(
             np.where(col("last_unit", np.int32) >= 0, col("last_unit", np.int32), -1), names),
@@ -220,12 +225,20 @@ def summary(model: GovernanceModel, df: pd.DataFrame | None = None,
     series = timeseries_table(model)
     end = model.time_min
     out = _figures(df, end)
+    out["by_kind"] = {k: _figures(g, end) for k, g in df.groupby("kind", observed=False)}
     out["petitions"] = int(series["petitions"].iloc[-1])
     in_circle = st.walk_min[res.home] <= p["access"]["service_circle_min"]
     out["service_circle_coverage"] = service_circle_coverage(model)
-    cov = series["patrol_coverage_24h"].dropna()
-    out["patrol_coverage_24h"] = float(cov.mean()) if len(cov) else (
-        e.patrol_coverage(end) if end > 0 else None)
+
+    for w in WINDOWS_H:
+        cov = series[f"patrol_coverage_{w}h"].dropna()
+        out[f"patrol_coverage_{w}h"] = float(cov.mean()) if len(cov) else None
+    circle = service_circle(model)
+    out["service_circle_coverage_authority"] = circle["authority"]
+    out["service_circle_coverage_open_hours"] = circle["open_hours"]
+    out.update(police_figures(model, df))
+    for k, v in circle["by_kind"].items():
+        out["by_kind"][k]["service_circle_coverage_authority"] = v
     vc = e.visits.coverage()
     out["visit_coverage"] = None if math.isnan(vc) else vc
     out["visits"] = {"on_time": e.visits.on_time, "late": e.visits.late,
@@ -240,9 +253,29 @@ def summary(model: GovernanceModel, df: pd.DataFrame | None = None,
     out["load"] = load_figures(model)
     out["tasks"] = task_figures(model)
     out["cost"] = cost_figures(model, out["load"])
-    out["by_kind"] = {k: _figures(g, end) for k, g in df.groupby("kind", observed=False)}
     out["by_community"] = _by_community(model, df, in_circle)
     return out
+
+
+def police_figures(model: GovernanceModel, df: pd.DataFrame) -> dict[str, Any]:
+    """Police response (onset -> officer on site), priority 1 within target, and the share
+    of unreported incidents a patrol found while still in progress."""
+    po = model.params["police"]
+    cs, end = model.engine.cases, model.time_min
+    order = df[df["kind"] == "public_order"]
+    p1 = np.asarray(cs.priority1[:len(df)], bool)[order.index]
+    resp = order["response_min"]
+    # priority-1 calls; one not reached by the end is a miss once past the target
+    due = p1 & (order["channel"] == "emergency").to_numpy() & (
+        order["first_response_min"].notna() | (end - order["onset_min"] > po["p1_target_min"]))
+    within = (resp[due] <= po["p1_target_min"]).to_numpy()
+    unreported = order[order["channel"].isna() | (order["channel"] == "patrol")]
+    incident_end = np.asarray(cs.incident_end[:len(df)])[unreported.index]
+    settled = (unreported["channel"] == "patrol").to_numpy() | (incident_end <= end)
+    found = (unreported["channel"] == "patrol").to_numpy()[settled]
+    return {"police_response_min": {k: v for k, v in _dist(resp).items() if k != "n"},
+            "police_p1_within_target": float(within.mean()) if len(within) else None,
+            "incidents_found_in_time": float(found.mean()) if len(found) else None}
 
 
 def _parts_by_level(hops: pd.DataFrame) -> dict[str, dict[str, float | None]]:
@@ -282,7 +315,8 @@ def load_figures(model: GovernanceModel) -> dict[str, Any]:
     """Staff, staff per 10,000 residents, and utilisation by level and role."""
     st, pp, e = model.structure, model.params, model.engine
     staff = st.staff_by_level()
-    office_staff = sum(c for lv in staff.values() for c in lv.values())
+    office_staff = sum(c for level, lv in staff.items() if level != "dispatch"
+                       for c in lv.values())
     per10k = 1e4 / pp["population"]["residents"]
     busy: dict[str, dict[str, float]] = {}
     paid: dict[str, dict[str, float]] = {}
@@ -296,10 +330,10 @@ def load_figures(model: GovernanceModel) -> dict[str, Any]:
             paid[u.level][role] += one * n
     util: dict[str, dict[str, float | None]] = {}
     for level in busy:
-        util[level] = {r: (busy[level][r] / paid[level][r] if paid[level][r] else None)
+        util[level] = {r: (float(busy[level][r] / paid[level][r]) if paid[level][r] else None)
                        for r in busy[level]}
         tb, tp = sum(busy[level].values()), sum(paid[level].values())
-        util[level]["all"] = tb / tp if tp else None
+        util[level]["all"] = float(tb / tp) if tp else None
     tb = sum(sum(v.values()) for v in busy.values())
     tp = sum(sum(v.values()) for v in paid.values())
     comm = [st.units[u] for u in st.community_units]

@@ -27,7 +27,7 @@ ATTEMPTS = 4
 #: Names of the per-case uniform random numbers drawn with each need.
 UNIFORMS = ("complex", "report", "channel", "delay", "handle", "lead", "place", "domain",
             "prevent", "eligible", "petition", "time_off", "misroute", "wrong_unit", "input",
-            "input_dept") + tuple(f"{n}{i}" for i in range(ATTEMPTS)
+            "input_dept", "priority", "duration") + tuple(f"{n}{i}" for i in range(ATTEMPTS)
                               for n in ("ok", "branch", "redecide"))
 U = {name: i for i, name in enumerate(UNIFORMS)}
 

@@ -515,10 +515,15 @@ SCHEMA: dict[str, Any] = {
     "police": {
         "embedding": Param("station", "str", choices=("station", "community"),
                            source="SEED (community police offices, 2012)",
-                           doc="officers based at precinct stations or community police "
-                           "offices with area responsibility"),
+                           doc="station: every officer works from a precinct station; "
+                           "community: a share of them (`police.embedded_share`) is posted "
+                           "in community police offices responsible for their community "
+                           "(包片), with the joint-defence members and governance staff"),
+        "embedded_share": Param(0.5, "float", 0.0, 1.0, "share", "ASSUMPTION",
+                                "share of officers posted in community offices when police "
+                                "are embedded"),
         "stations": Param(6, "int", 1, 500, "stations", "ASSUMPTION",
-                          "precinct stations (station embedding)"),
+                          "precinct stations (派出所), in every structure"),
         "officers": Param(240, "int", 1, 100_000, "persons",
                           "ASSUMPTION (~1 per 1,000 residents)", "police officers"),
         "joint_defence": Param(0, "int", 0, 100_000, "persons", "ASSUMPTION",
@@ -536,12 +541,31 @@ SCHEMA: dict[str, Any] = {
                                        "patrollers)"),
         "patrol_time_share": Param(0.3, "float", 0.0, 1.0, "share", "ASSUMPTION",
                                    "share of a free on-duty officer's time spent moving on "
-                                   "patrol (the rest: stops, base, paperwork)"),
+                                   "patrol in their beat (the rest: stops, base, paperwork)"),
         "dispatch_speed_kmh": Param(30.0, "float", 1.0, 150.0, "km/h",
                                     "POLICE (3 min at 60 km/h core target)",
                                     "driving speed to an incident"),
-        "call_delay_min": Param(2.0, "float", 0.0, 600.0, "min", "ASSUMPTION",
-                                "emergency call and dispatch handling"),
+        "call_delay_min": Param(1.0, "float", 0.0, 600.0, "min", "ASSUMPTION",
+                                "time from the incident to the call reaching the dispatch "
+                                "centre (noticing, dialling)"),
+        "dispatchers": Param(3, "int", 1, 1000, "persons", "ASSUMPTION",
+                             "call-takers on duty at the dispatch centre at any hour"),
+        "dispatch_handling_min": Param(1.5, "float", 0.1, 60.0, "min", "ASSUMPTION",
+                                       "call-taker's time to take a call and dispatch"),
+        "dispatch_rule": Param("beat_first", "str", choices=("beat_first", "nearest"),
+                               source="ASSUMPTION (包片: the responsible officers first)",
+                               doc="beat_first: the nearest free officer of the incident's "
+                               "beat (the community post where there is one, else the "
+                               "station area), anyone else only when none is free there; "
+                               "nearest: the nearest free officer anywhere"),
+        "priority1_share": Param(0.2, "float", 0.0, 1.0, "share", "ASSUMPTION",
+                                 "share of public-order incidents that are priority 1 (taken "
+                                 "first by call-takers and dispatch)"),
+        "p1_target_min": Param(8.0, "float", 1.0, 120.0, "min", "POLICE (5-8 min in cities)",
+                               "target for reaching a priority-1 incident"),
+        "incident_duration_min": Param(45.0, "float", 1.0, 10_000.0, "min (mean, exponential)",
+                                       "ASSUMPTION", "how long an unreported incident goes "
+                                       "on, during which a passing patrol can find it"),
         "report_prob": Param(0.85, "float", 0.0, 1.0, "probability", "ASSUMPTION",
                              "chance that a public-order incident is called in"),
     },
@@ -613,7 +637,7 @@ SCHEMA: dict[str, Any] = {
             "time from the last staff action (or the decision) to the matter being settled "
             "in fact: payment set up, repair made, agreement carried out"),
         "patience_days": _per_kind(
-            {"welfare": 30.0, "public_order": 0.1, "dispute": 14.0, "elderly_care": 14.0,
+            {"welfare": 30.0, "dispute": 14.0, "elderly_care": 14.0,
              "floating_registration": 30.0, "facility_complaint": 14.0},
             "float", 0.01, 365.0, "days", "ASSUMPTION",
             "how long an unreported need can still be found before it counts as unreached"),

@@ -56,7 +56,7 @@ class Availability:
         s = ROTA[(day + 2 * (resident % CREWS)) % len(ROTA)]
         return None if s is None else (s[0] * 60.0, s[1] * 60.0)
 
-    def _free_windows(self, resident: int, day: int, off_day: int) -> list[tuple[float, float]]:
+    def free_windows(self, resident: int, day: int, off_day: int) -> list[tuple[float, float]]:
         """Windows (minutes of the day) on `day` when the resident is free and offices
         are open."""
         if not self.cal.is_workday(day):
@@ -98,7 +98,7 @@ class Availability:
         off_day = day0 + self._working_days_until_off(u_time_off, day0)
         for day in range(day0, day0 + self.horizon_days + 1):
             base = day * DAY
-            for a, b in self._free_windows(resident, day, off_day):
+            for a, b in self.free_windows(resident, day, off_day):
                 start = max(base + a, t_decide)
                 if base + b - start >= need:
                     return start + trip_min

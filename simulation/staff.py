@@ -138,6 +138,18 @@ class StaffPool:
         self.queued -= 1
         return heapq.heappop(self.queues[best_cls])[1]
 
+    def drop_expired(self, cls: int, t: float) -> list[WorkItem]:
+        """Remove waiting items of class `cls` whose deadline passed before `t` (a round
+        not walked on its day is not walked the next)."""
+        q = self.queues[cls]
+        keep = [e for e in q if e[1].deadline >= t]
+        dropped = [e[1] for e in q if e[1].deadline < t]
+        if dropped:
+            heapq.heapify(keep)
+            self.queues[cls] = keep
+            self.queued -= len(dropped)
+        return dropped
+
     def waiting_items(self):
         """Every item waiting in a queue (for checks and inspection)."""
         for q in self.queues.values():

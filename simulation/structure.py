@@ -38,7 +38,7 @@ class Unit:
     Attributes:
         id: index in `Structure.units`.
         level: "community", "street_office", "district", "village", "town", "city" (a
-            line department), "mediation_centre" or "hotline".
+            line department), "mediation_centre", "hotline" or "dispatch" (the police's).
         name: readable name.
         cell: flat index of its office.
         parent: id of the territorial unit above, -1 at the top (the city).
@@ -108,6 +108,7 @@ class Structure:
         self._add_rural_units()
         self._add_mediation_centre()
         self._add_hotline()
+        self._add_dispatch_centre()
         self._link_tree()
         self._build_routing()
         self._locate_service_points()
@@ -250,6 +251,12 @@ class Structure:
                                      {"operator": hl["operators_on_duty"]},
                                      round_the_clock=True)
 
+    def _add_dispatch_centre(self) -> None:
+        """The police dispatch centre (110): call-takers round the clock."""
+        self.dispatch = self._add("dispatch", "110 dispatch centre", self.city_cell, -1,
+                                  {"operator": self.params["police"]["dispatchers"]},
+                                  round_the_clock=True)
+
     def _link_tree(self) -> None:
         """Children, depth, populations and community counts of the territorial tree."""
         for u in self.units:
@@ -277,7 +284,7 @@ class Structure:
         self.escalate = np.full((n_units, len(KINDS)), -1, np.int32)
         for u in self.units:
             for k in range(len(KINDS)):
-                if u.level in ("city", "hotline") or (u.level == "mediation_centre"):
+                if u.level in ("city", "hotline", "dispatch", "mediation_centre"):
                     nxt = -1
                 elif k == DISPUTE and self.mediation is not None:
                     nxt = self.mediation

@@ -52,6 +52,7 @@ class TaskBook:
         self.types = p["task_types"]
         self.hours = [self._hours_per_unit(t, st, p) for t in self.types]
         self.issues = self._schedule(p, m.days, m.streams.get("tasks.schedule"))
+        self.parcel_min = self.cal.day_minutes
         sup = p["supervision"]
         self.sup_h = sup["h_per_sub_week"]
         self.dept_sup_h = sup["department_h_per_sub_week"]
@@ -154,20 +155,29 @@ class TaskBook:
 
     def _item(self, uid: int, i: int, hours: float, t: float, deadline: float,
               relay: bool) -> None:
+        """One task item at a unit, handed to its staff in parcels of at most a working
+        day, so several members can work on a big one (a household check) at once."""
         task = self.types[i]
         scored = task["veto"] or task["category"] == "evaluation"
-        item = WorkItem(TASK, uid, hours * 60.0, deadline, t, scored=scored,
-                        ref=(i, relay))
+        n = max(1, math.ceil(hours * 60.0 / self.parcel_min))
+        parts = [self.parcel_min] * (n - 1) + [hours * 60.0 - self.parcel_min * (n - 1)]
+        record = [n, i, relay]  # parcels left
         self.issued[self.st.units[uid].level] += 1
-        self.e.submit(item, t)
+        for minutes in parts:
+            self.e.submit(WorkItem(TASK, uid, minutes, deadline, t, scored=scored,
+                                   ref=record), t)
 
     def on_task_done(self, item: WorkItem, t: float) -> None:
+        record = item.ref
+        record[0] -= 1
+        if record[0]:
+            return
+        _, i, relay = record
         level = self.st.units[item.unit].level
         self.done[level] += 1
         if t > item.deadline:
             self.overdue[level] += 1
             self.overdue_by_unit[item.unit] += 1
-        i, relay = item.ref
         if relay:
             for child in self._below(item.unit):
                 self._reach(child, i, t, item.deadline)
@@ -178,7 +188,8 @@ class TaskBook:
         out: dict[str, int] = {}
         for uid, pool in enumerate(self.e.pools):
             items = list(pool.waiting_items()) + list(pool.in_service)
-            late = sum(1 for it in items if it.cls == TASK and it.deadline < now)
+            records = {id(it.ref): it for it in items if it.cls == TASK}  # one per task item
+            late = sum(1 for it in records.values() if it.deadline < now)
             if late:
                 lv = self.st.units[uid].level
                 out[lv] = out.get(lv, 0) + late

@@ -57,6 +57,7 @@ class Visits:
         self.scheduled = np.zeros(len(self.resident), bool)
         self.missed_flag = np.zeros(len(self.resident), bool)
         self.on_time = self.missed = self.late = 0
+        self.made_by_unit = np.zeros(len(st.units), np.int64)
 
     def day(self, t: float) -> None:
         """At opening: count due dates that passed, and schedule the coming week's visits."""
@@ -72,6 +73,7 @@ class Visits:
 
     def on_visit_done(self, item: WorkItem, t: float) -> None:
         v = item.ref
+        self.made_by_unit[item.unit] += 1
         if self.missed_flag[v]:
             self.late += 1
         else:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from analysis.paramdoc import current_block, parameter_table
 from simulation.parameters import iter_params
 from simulation.scenario import available
 
@@ -41,3 +42,11 @@ def test_every_scenario_file_is_documented():
     assert files, "no scenario files found in scenarios/"
     missing = [p.name for p in files if p.name not in text]
     assert not missing, f"scenario file(s) not named in docs/ODD.md: {', '.join(missing)}"
+
+
+def test_parameter_table_is_generated_from_the_schema():
+    block = current_block(_odd_text())
+    assert block is not None, "docs/ODD.md lacks the parameter-table markers"
+    assert block == parameter_table(), (
+        "docs/ODD.md's parameter table differs from the schema: run "
+        "`python -m analysis.paramdoc`")

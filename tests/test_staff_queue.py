@@ -129,3 +129,18 @@ def test_queue_left_at_closing_goes_first_at_an_odd_opening_time():
     clock.run()
     assert starts["overnight"] == pytest.approx(opening)
     assert starts["later"] == pytest.approx(opening + 20)
+
+
+def test_work_left_over_the_midday_break_starts_when_offices_reopen():
+    from simulation.model import GovernanceModel
+
+    m = GovernanceModel("hierarchy_2011", seed=1, scale=0.02, days=1)
+    m.run_until(12 * 60 + 30)  # lunch: offices closed
+    uid = int(m.structure.community_units[0])
+    item = WorkItem(TASK, uid, 30.0, 2000.0, m.time_min, ref=[1, 0, False])
+    m.engine.submit(item, m.time_min)
+    assert item.first_start < 0
+    m.run_until(15 * 60)
+    reopen = m.calendar.next_open(12 * 60 + 30)
+    assert reopen == 14 * 60
+    assert item.first_start == pytest.approx(reopen)
