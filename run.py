@@ -9,6 +9,7 @@
     python run.py compare BATCH_DIR | SCENARIO SCENARIO... [--baseline S]
     python run.py report BATCH_DIR [--lang en|zh|both] [--out DIR | FILE.html]
     python run.py sensitivity SCENARIO --param KEY=LOW:HIGH ... [--method morris|sobol]
+    python run.py calibrate SCENARIO... --targets FILE [--trials N] [--replications R]
 
 Exit codes: 0 success; 2 bad input (a scenario file, an option, a folder of the wrong
 kind, a damaged batch, a run too large for memory), with one line naming the file and
@@ -26,6 +27,8 @@ from pathlib import Path
 
 from analysis.backends import BackendError
 from analysis.batch_cli import add_batch_parser
+from analysis.calibrate import StudyError
+from analysis.calibrate_cli import add_calibrate_parser
 from analysis.commands import HEADLINE, add_compare_parsers, cmd_headline
 from analysis.folder import BatchError
 from analysis.options import Parser, shared_options
@@ -39,7 +42,7 @@ from simulation.scenario import MESSAGE_LIMIT, ScenarioError, available, load, s
 from ui.cli import add_ui_parser
 
 #: Errors that mean the input or the request is at fault: exit code 2.
-BAD_INPUT = (ScenarioError, BatchError, BackendError)
+BAD_INPUT = (ScenarioError, BatchError, BackendError, StudyError)
 
 
 def cmd_run(args: argparse.Namespace) -> int:
@@ -133,6 +136,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_batch_parser(sub)
     add_compare_parsers(sub)
     add_sensitivity_parser(sub)
+    add_calibrate_parser(sub)
     add_ui_parser(sub)
     return parser
 

@@ -120,9 +120,14 @@ def check_range(source: str, where: str, key: str, low: Any, high: Any, step: An
             raise ScenarioError(source, f"{where}.step", f"expected a number above 0 and at "
                                 f"most HIGH - LOW ({hi - lo:g}), got {short_value(step)}")
         step = float(step)
+        if abs((hi - lo) / step - round((hi - lo) / step)) > 1e-9:
+            raise ScenarioError(source, f"{where}.step", f"expected HIGH - LOW ({hi - lo:g}) "
+                                f"to be a whole number of steps of {step:g}")
     if not isinstance(log, bool):
         raise ScenarioError(source, f"{where}.log", f"expected true or false, got "
                             f"{short_value(log)}")
+    if log and step is not None:
+        raise ScenarioError(source, f"{where}.log", "a log scale takes no step")
     if log and lo <= 0:
         raise ScenarioError(source, f"{where}.log", f"a log scale needs LOW above 0, got "
                             f"{lo:g}")
