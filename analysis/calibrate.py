@@ -245,13 +245,14 @@ def read_study_manifest(out_dir: Path, kind: str = KIND) -> dict[str, Any]:
     try:
         manifest = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise ScenarioError(out_dir, "", f"not a {kind} folder (no manifest.json)") from None
+        raise ScenarioError(out_dir, "--out", f"not a {kind} folder (no manifest.json)") \
+            from None
     except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
         raise ScenarioError(path, "", "damaged: not a JSON manifest") from None
     if not isinstance(manifest, dict) or not isinstance(manifest.get(kind), dict) \
             or not isinstance(manifest.get("sessions"), list):
-        raise ScenarioError(out_dir, "", f"not a {kind} folder (its manifest.json is of "
-                            "another kind)")
+        raise ScenarioError(out_dir, "--out", f"not a {kind} folder (its manifest.json is "
+                            "of another kind)")
     return manifest
 
 

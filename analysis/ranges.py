@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from simulation.parameters import Param, iter_params
-from simulation.scenario import ScenarioError, short_value
+from simulation.scenario import ScenarioError, short_value, shorten
 
 #: Every scenario parameter, by dotted key.
 PARAMS: dict[str, Param] = dict(iter_params())
@@ -85,7 +85,7 @@ def check_range(source: str, where: str, key: str, low: Any, high: Any, step: An
         ScenarioError: naming `source` and `where`.
     """
     if key not in PARAMS:
-        raise ScenarioError(source, short_value(where), unknown_key(key))
+        raise ScenarioError(source, shorten(where), unknown_key(key))
     p = PARAMS[key]
     if p.kind not in ("int", "float"):
         raise ScenarioError(source, where, f"expected a numeric parameter, it is {p.kind} "

@@ -48,7 +48,7 @@ from analysis.dataset import flatten
 from analysis.labels import FIGURES
 from analysis.ranges import Range, check_range
 from analysis.runs import run_point
-from simulation.scenario import SCENARIO_DIR, Scenario, ScenarioError, short_value
+from simulation.scenario import SCENARIO_DIR, Scenario, ScenarioError, short_value, shorten
 from simulation.scenario import _read_toml as read_toml  # the scenario files' own checks
 
 #: Shipped targets files (package data of `scenarios`).
@@ -160,7 +160,7 @@ def load_targets(ref: str, scenarios: list[Scenario]) -> TargetSet:
     src = str(path)
     for key in data:
         if key not in TOP_KEYS:
-            raise ScenarioError(src, short_value(key), f"unknown key (valid keys: "
+            raise ScenarioError(src, shorten(str(key)), f"unknown key (valid keys: "
                                 f"{', '.join(TOP_KEYS)})")
     for key in ("title", "description"):
         if not isinstance(data.get(key, ""), str):
@@ -192,7 +192,7 @@ def _target(src: str, i: int, raw: dict[str, Any], scenarios: dict[str, Scenario
     where = f"target[{i}]"
     for key in raw:
         if key not in TARGET_FIELDS:
-            raise ScenarioError(src, f"{where}.{short_value(key)}", f"unknown field (valid "
+            raise ScenarioError(src, f"{where}.{shorten(str(key))}", f"unknown field (valid "
                                 f"fields: {', '.join(TARGET_FIELDS)})")
     for key in REQUIRED:
         if key not in raw:
@@ -255,10 +255,10 @@ def _check_unique(src: str, targets: list[Target]) -> None:
 def _range(src: str, key: str, spec: Any) -> Range:
     where = f"params.{key}"
     if not isinstance(spec, dict):
-        raise ScenarioError(src, short_value(where), "expected a table with low and high")
+        raise ScenarioError(src, shorten(where), "expected a table with low and high")
     for field in spec:
         if field not in RANGE_FIELDS:
-            raise ScenarioError(src, f"{where}.{short_value(field)}", f"unknown field (valid "
+            raise ScenarioError(src, f"{where}.{shorten(str(field))}", f"unknown field (valid "
                                 f"fields: {', '.join(RANGE_FIELDS)})")
     for field in ("low", "high"):
         if field not in spec:
