@@ -200,7 +200,6 @@ def write_outputs(cal: Calibration, args: argparse.Namespace, study: Any,
     write_atomic(out / "identifiability.csv", lambda p: ident.to_csv(p, index=False))
     write_atomic(out / "calibration.txt", lambda p: p.write_text(text + "\n", encoding="utf-8"))
     report.write_calibrated(out / "calibrated.toml", toml, values, cal)
-    cplots.draw_all(trials, fit, importance, list(cal.ranges),
-                    {k: r.log for k, r in cal.ranges.items()}, out / "figures")
+    cplots.draw_all(trials, fit, importance, cal.ranges, out / "figures")
     return text + f"\n\nWrote calibrated.toml, fit.csv, trials.parquet, identifiability.csv, " \
                   f"calibration.txt and figures/ to {out}"

@@ -30,11 +30,12 @@ def history(trials: pd.DataFrame, out: Path) -> Path:
     if len(failed):
         ax.plot(failed["trial"], [done["loss"].max()] * len(failed), "x", color="grey",
                 label="failed")
-    ax.set_yscale("log")
+    _loss_scale(ax, done["loss"])
     ax.set_xlabel("trial")
-    ax.set_ylabel("loss (weighted mean of z², log scale)")
+    ax.set_ylabel("loss (weighted mean of z²)")
     ax.grid(alpha=0.3)
     ax.legend(fontsize=8)
+    fig.tight_layout()
     return plots.save(fig, out)
 
 
@@ -68,40 +69,58 @@ def target_fit(fit: pd.DataFrame, out: Path) -> Path:
         ax.set_ylabel(r["unit"] or "value")
         ax.grid(axis="y", alpha=0.3)
     axes[0][0].legend(fontsize=7)
+    fig.tight_layout()
     return plots.save(fig, out)
 
 
-def slices(trials: pd.DataFrame, keys: list[str], out: Path, logs: dict[str, bool]) -> Path:
-    """Loss against each parameter, near-best trials highlighted."""
+def _loss_scale(ax: Any, losses: pd.Series) -> None:
+    """A log scale when the losses span more than a factor 20, with plain tick labels."""
+    from matplotlib.ticker import NullFormatter
+
+    finite = losses[np.isfinite(losses) & (losses > 0)]
+    if len(finite) and finite.max() / finite.min() > 20:
+        ax.set_yscale("log")
+        ax.yaxis.set_minor_formatter(NullFormatter())
+
+
+def slices(trials: pd.DataFrame, ranges: dict[str, Any], out: Path) -> Path:
+    """Loss against each parameter over its whole range, near-best trials highlighted."""
     done = trials[(trials["state"] == "COMPLETE") & trials["loss"].notna()]
     threshold = done["loss"].min() + NEAR_BEST_MARGIN
+    keys = list(ranges)
     cols = min(3, len(keys))
     rows = math.ceil(len(keys) / cols)
-    fig, axes = plt.subplots(rows, cols, figsize=(3.6 * cols, 2.9 * rows), squeeze=False)
+    fig, axes = plt.subplots(rows, cols, figsize=(3.8 * cols, 3.0 * rows), squeeze=False)
     near = done["loss"] <= threshold
     for ax, key in zip(axes.flat, keys):
         ax.plot(done.loc[~near, key], done.loc[~near, "loss"], "o", ms=3, color="#aaaaaa")
         ax.plot(done.loc[near, key], done.loc[near, "loss"], "o", ms=4,
                 color=plots.COLOURS[3])
         ax.axhline(threshold, color=plots.COLOURS[3], lw=0.8, ls="--")
-        ax.set_yscale("log")
-        if logs.get(key):
+        _loss_scale(ax, done["loss"])
+        r = ranges[key]
+        if r.log:
             ax.set_xscale("log")
+        pad = 0.03 * (r.high - r.low)
+        ax.set_xlim(r.low - pad, r.high + pad)
         ax.set_xlabel(key, fontsize=8)
         ax.set_ylabel("loss", fontsize=8)
+        ax.tick_params(labelsize=7)
         ax.grid(alpha=0.3)
     for ax in list(axes.flat)[len(keys):]:
         ax.set_visible(False)
-    fig.suptitle(f"near-best (red): loss ≤ best + {NEAR_BEST_MARGIN:g}", fontsize=9)
+    fig.suptitle(f"Loss of every trial against each parameter; red: near-best (loss <= best "
+                 f"+ {NEAR_BEST_MARGIN:g}, dashed line)", fontsize=9)
+    fig.tight_layout()
     return plots.save(fig, out)
 
 
 def draw_all(trials: pd.DataFrame, fit: pd.DataFrame, importance: dict[str, float] | None,
-             keys: list[str], logs: dict[str, bool], figdir: Path) -> list[Path]:
+             ranges: dict[str, Any], figdir: Path) -> list[Path]:
     """Every calibration picture into `figdir`; return the PNG paths."""
     paths = [history(trials, figdir / "optimisation_history"),
              target_fit(fit, figdir / "target_fit"),
-             slices(trials, keys, figdir / "loss_by_parameter", logs)]
+             slices(trials, ranges, figdir / "loss_by_parameter")]
     if importance:
         paths.append(importances(importance, figdir / "parameter_importances"))
     return paths
