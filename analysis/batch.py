@@ -26,7 +26,7 @@ from typing import IO, Any
 from analysis import dataset
 from analysis.backends import BackendError, Crash, choose_backend
 from analysis.design import Design, Point, column_value
-from analysis.folder import FolderLock, new_manifest, now_utc, prepare_folder
+from analysis.folder import FolderLock, forget_new_folder, new_manifest, now_utc, prepare_folder
 from analysis.labels import BATCH_SUMMARY, figure
 from analysis.outputs import make_folder
 from analysis.point import Outcome, outcome_of, record_failure, run_and_record
@@ -86,11 +86,7 @@ def run_batch(design: Design, out_dir: Path, workers: int, scheduler: str | None
                                options, stream, tables)
         except BackendError:
             if fresh:  # the backend never started: leave no trace of this batch
-                (out_dir / dataset.MANIFEST).unlink(missing_ok=True)
-                lock.release()
-                lock.path.unlink(missing_ok=True)
-                if created:
-                    out_dir.rmdir()
+                forget_new_folder(out_dir, lock, created)
             raise
 
 

@@ -17,7 +17,7 @@ from analysis.backends import BackendError, choose_backend
 from analysis.batch import stop_on_sigterm
 from analysis.batch_cli import check_scheduler_workers
 from analysis.calibrate import STARTUP_TRIALS, Calibration, PointStore
-from analysis.folder import FolderLock, now_utc
+from analysis.folder import FolderLock, forget_new_folder, now_utc
 from analysis.options import all_cores, shared_options
 from analysis.outputs import make_folder, result_folder, write_atomic
 from analysis.progress import ProgressBar
@@ -131,11 +131,7 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
                 return _run(cal, args, out, manifest, workers, per_round, command)
         except BackendError:
             if fresh:  # the backend never started: leave no trace
-                (out / dataset.MANIFEST).unlink(missing_ok=True)
-                lock.release()
-                lock.path.unlink(missing_ok=True)
-                if created:
-                    out.rmdir()
+                forget_new_folder(out, lock, created)
             raise
         except KeyboardInterrupt:
             print(f"\ninterrupted: finished trials and runs are kept in {out}; add --resume "

@@ -17,6 +17,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from interrupt import interrupting
 
 from analysis import calibrate
 from analysis.calibrate_report import identifiability
@@ -108,15 +109,7 @@ def test_interrupted_study_resumes_on_a_pool_without_repeating_and_matches(seria
     targets = toy_targets(tmp_path)
     out = tmp_path / "out"
     real = calibrate.run_and_record
-    calls = []
-
-    def interrupted(point, out_dir, tables=True):
-        outcome = real(point, out_dir, tables=tables)
-        calls.append(point.run_id)
-        if len(calls) == 3:
-            raise KeyboardInterrupt
-        return outcome
-
+    interrupted, _ = interrupting(real, after=3)
     monkeypatch.setattr(calibrate, "run_and_record", interrupted)
     r = run_py(*calibrate_args(targets, out, "--workers", "1"))
     assert r.returncode == 130 and "--resume" in r.stderr

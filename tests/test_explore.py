@@ -11,6 +11,7 @@ import re
 import numpy as np
 import pandas as pd
 import pytest
+from interrupt import interrupting
 
 from analysis import explore_cli
 from analysis.discovery import box_words, find_boxes
@@ -101,15 +102,7 @@ def explored(tmp_path_factory):
     mp = pytest.MonkeyPatch()
     from analysis import batch
 
-    real, calls = batch.run_and_record, []
-
-    def interrupted(point, out_dir, tables=True):
-        outcome = real(point, out_dir, tables=tables)
-        calls.append(point.run_id)
-        if len(calls) == 7:
-            raise KeyboardInterrupt
-        return outcome
-
+    interrupted, _ = interrupting(batch.run_and_record, after=7)
     mp.setattr(batch, "run_and_record", interrupted)
     try:
         assert run.main([*args, "--workers", "1"]) == 130
