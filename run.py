@@ -10,6 +10,8 @@
     python run.py report BATCH_DIR [--lang en|zh|both] [--out DIR | FILE.html]
     python run.py sensitivity SCENARIO --param KEY=LOW:HIGH ... [--method morris|sobol]
     python run.py siting SCENARIO [--points N] [--objective coverage|access|both]
+    python run.py calibrate SCENARIO... --targets FILE [--trials N] [--replications R]
+    python run.py explore BASELINE SCENARIO --param KEY=LOW:HIGH ... [--n N]
 
 Exit codes: 0 success; 2 bad input (a scenario file, an option, a folder of the wrong
 kind, a damaged batch, a run too large for memory), with one line naming the file and
@@ -33,7 +35,10 @@ if __name__ == "__main__" and sys.argv[1:2] == ["ui"]:
 
 from analysis.backends import BackendError
 from analysis.batch_cli import add_batch_parser
+from analysis.calibrate import StudyError
+from analysis.calibrate_cli import add_calibrate_parser
 from analysis.commands import HEADLINE, add_compare_parsers, cmd_headline
+from analysis.explore_cli import add_explore_parser
 from analysis.folder import BatchError
 from analysis.options import Parser, shared_options
 from analysis.outputs import OutputError, check_output_folder, result_folder
@@ -47,7 +52,7 @@ from simulation.scenario import MESSAGE_LIMIT, ScenarioError, available, load, s
 from ui.cli import add_ui_parser
 
 #: Errors that mean the input or the request is at fault: exit code 2.
-BAD_INPUT = (ScenarioError, BatchError, BackendError)
+BAD_INPUT = (ScenarioError, BatchError, BackendError, StudyError)
 
 
 def cmd_run(args: argparse.Namespace) -> int:
@@ -142,6 +147,8 @@ def build_parser() -> argparse.ArgumentParser:
     add_compare_parsers(sub)
     add_sensitivity_parser(sub)
     add_siting_parser(sub)
+    add_calibrate_parser(sub)
+    add_explore_parser(sub)
     add_ui_parser(sub)
     return parser
 

@@ -26,6 +26,13 @@ def positive_int(text: str) -> int:
     return value
 
 
+def non_negative_int(text: str) -> int:
+    value = _whole(text)
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"expected 0 or more, got {value}")
+    return value
+
+
 def seed_value(text: str) -> int:
     """A seed: a whole number from 0 to 2**63 - 1 (the same range for every command)."""
     value = _whole(text)

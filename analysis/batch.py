@@ -11,6 +11,7 @@ command line is `analysis.batch_cli`.
 from __future__ import annotations
 
 import contextlib
+import functools
 import itertools
 import signal
 import statistics
@@ -25,7 +26,7 @@ from typing import IO, Any
 from analysis import dataset
 from analysis.backends import BackendError, Crash, choose_backend
 from analysis.design import Design, Point, column_value
-from analysis.folder import FolderLock, new_manifest, now_utc, prepare_folder
+from analysis.folder import FolderLock, forget_new_folder, new_manifest, now_utc, prepare_folder
 from analysis.labels import BATCH_SUMMARY, figure
 from analysis.outputs import make_folder
 from analysis.point import Outcome, outcome_of, record_failure, run_and_record
@@ -50,7 +51,8 @@ class BatchReport:
 
 def run_batch(design: Design, out_dir: Path, workers: int, scheduler: str | None,
               resume: bool, command: str, options: dict[str, Any],
-              stream: IO[str] | None = None, force: bool = False) -> BatchReport:
+              stream: IO[str] | None = None, force: bool = False,
+              tables: bool = True) -> BatchReport:
     """Run every point of `design` not yet finished in `out_dir`; write the dataset.
 
     Args:
@@ -62,6 +64,7 @@ def run_batch(design: Design, out_dir: Path, workers: int, scheduler: str | None
         command, options: the command line, for the manifest.
         stream: where the progress bar goes (default: stderr at the time of the call).
         force: run even if the memory estimate is above the memory available.
+        tables: write each run's case and series tables (False: only its row of figures).
 
     Raises:
         ScenarioError, BatchError, BackendError: bad input; nothing is written then
@@ -80,14 +83,10 @@ def run_batch(design: Design, out_dir: Path, workers: int, scheduler: str | None
     with FolderLock(out_dir) as lock:
         try:
             return _run_locked(design, points, out_dir, workers, scheduler, fresh, command,
-                               options, stream)
+                               options, stream, tables)
         except BackendError:
             if fresh:  # the backend never started: leave no trace of this batch
-                (out_dir / dataset.MANIFEST).unlink(missing_ok=True)
-                lock.release()
-                lock.path.unlink(missing_ok=True)
-                if created:
-                    out_dir.rmdir()
+                forget_new_folder(out_dir, lock, created)
             raise
 
 
@@ -100,7 +99,7 @@ def _distinct_params(points: list[Point]) -> list[dict[str, Any]]:
 
 def _run_locked(design: Design, points: list[Point], out_dir: Path, workers: int,
                 scheduler: str | None, fresh: bool, command: str, options: dict[str, Any],
-                stream: IO[str]) -> BatchReport:
+                stream: IO[str], tables: bool = True) -> BatchReport:
     manifest = new_manifest(design, command, options) if fresh else \
         dataset.read_manifest(out_dir)
     dataset.remove_stale_temporaries(out_dir)
@@ -124,7 +123,9 @@ def _run_locked(design: Design, points: list[Point], out_dir: Path, workers: int
                 print(f"Dask dashboard: {backend.dashboard}", file=stream, flush=True)
             progress = ProgressBar("batch", len(points), "runs", skipped=len(kept),
                                    stream=stream, count_failures=True)
-            for result in backend.run(run_and_record, todo, str(out_dir)):
+            func = run_and_record if tables else functools.partial(run_and_record,
+                                                                    tables=False)
+            for result in backend.run(func, todo, str(out_dir)):
                 outcome = record_failure(result.point, result.error, out_dir) \
                     if isinstance(result, Crash) else result
                 outcomes.append(outcome)

@@ -52,6 +52,16 @@ def prepare_folder(out_dir: Path, design: Design, resume: bool) -> bool:
     return True
 
 
+def forget_new_folder(out_dir: Path, lock: FolderLock, created: bool) -> None:
+    """Leave no trace of a new batch (or study) whose backend never started: its manifest,
+    its lock and, if this command created it, the folder."""
+    (out_dir / dataset.MANIFEST).unlink(missing_ok=True)
+    lock.release()
+    lock.path.unlink(missing_ok=True)
+    if created:
+        out_dir.rmdir()
+
+
 def check_resume(manifest: dict[str, Any], design: Design) -> None:
     """Refuse to resume a batch of another design or of other model code."""
     before, now = manifest["design"], design.describe()

@@ -37,12 +37,14 @@ class Outcome:
     headline: dict[str, float] = field(default_factory=dict)
 
 
-def run_and_record(point: Point, out_dir: str) -> Outcome:
+def run_and_record(point: Point, out_dir: str, tables: bool = True) -> Outcome:
     """Run one point and write its files atomically; the one path for every backend.
 
     The case and series tables are written first and the run's row last, so a run is
     finished exactly when its row exists. An error in the model makes a failed row
-    with the traceback, not an exception: the batch goes on.
+    with the traceback, not an exception: the batch goes on. With `tables` False only
+    the row is written (a calibration or exploration needs the figures, not hundreds of
+    case tables); pass it as `functools.partial(run_and_record, tables=False)`.
 
     Raises:
         FileNotFoundError: if the batch folder is not there (a Dask worker on another
@@ -61,7 +63,8 @@ def run_and_record(point: Point, out_dir: str) -> Outcome:
                            traceback.format_exc())
     else:
         row = identity_row(point, "ok", time.perf_counter() - t0, started, None)
-        write_tables(point, result, out)
+        if tables:
+            write_tables(point, result, out)
         row["residents_simulated"] = result.manifest["residents_simulated"]
         row.update({k: v for k, v in figures_of(result).items() if k not in row})
     finally:

@@ -1,4 +1,5 @@
-"""The one progress bar: days of a run (`run.py run`), runs of a batch (`run.py batch`).
+"""The one progress bar: days of a run (`run.py run`), runs of a batch (`run.py batch`),
+trials of a calibration (`run.py calibrate`, with the best so far as its note).
 
 On a terminal the bar is redrawn in place; in a log (not a terminal) a line is written
 at most every `log_every` seconds, and at the end. Progress goes to stderr, so stdout
@@ -24,6 +25,9 @@ class ProgressBar:
         delay: seconds before anything is shown (a short run shows no bar).
         log_every: seconds between lines when `stream` is not a terminal.
         count_failures: show "N failed" (batches).
+
+    Attributes:
+        note: shown after the counts when set (e.g. "best 0.42 (trial 17)").
     """
 
     def __init__(self, label: str, total: int, unit: str, skipped: int = 0,
@@ -36,6 +40,7 @@ class ProgressBar:
         self.tty = bool(getattr(self.stream, "isatty", lambda: False)())
         self.delay, self.log_every = delay, log_every
         self.count_failures = count_failures
+        self.note = ""
         self.t0 = self.last = time.perf_counter()
         self.drawn = -1
         if delay <= 0:
@@ -82,8 +87,9 @@ class ProgressBar:
         bar = "#" * int(30 * min(self.done, self.total) / self.total) if self.total else ""
         before = f" ({self.skipped} done before)" if self.skipped else ""
         failed = f", {self.failed} failed" if self.count_failures else ""
+        note = f", {self.note}" if self.note else ""
         return (f"{self.label} [{bar:<30}] {self.done}/{self.total} {self.unit}{before}"
-                f"{failed}, {duration(elapsed)} {eta}").rstrip()
+                f"{failed}{note}, {duration(elapsed)} {eta}").rstrip()
 
     def _draw(self) -> None:
         self.last, self.drawn = time.perf_counter(), self.done

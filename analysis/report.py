@@ -65,6 +65,7 @@ TEXT = {
     "series": ("Backlog and trust over time", "积压案件与信任度变化"),
     "forest": ("Effect of each scenario, with 95 % intervals", "各情景效应及95%置信区间"),
     "sensitivity": ("Sensitivity ranking", "敏感性排序"),
+    "flips": ("Where the verdict flips", "结论在何处反转"),
 }
 ASSUMPTIONS = (
     ("decision.cycle_days.district", "Days between a district's sign-off meetings"),
@@ -178,7 +179,13 @@ def make_report(batch_dir: Path, baseline: str, lang: str = "both",
     single_file = out.suffix.lower() in (".html", ".htm")
     (check_output_file if single_file else check_output_folder)(out)
     manifest = dataset.read_manifest(batch_dir)
-    table = compare_runs(dataset.load_batch(batch_dir), baseline)
+    runs = dataset.load_batch(batch_dir)
+    if manifest["design"].get("kind") == "explore":
+        # an exploration pairs the scenarios point by point (one seed each): compare them
+        # over the whole sample, not point by point
+        runs = runs.drop(columns=[c for c in manifest["design"].get("params", {})
+                                  if c in runs.columns])
+    table = compare_runs(runs, baseline)
     with tempfile.TemporaryDirectory(prefix="report-figures-") as tmp:
         images = _draw(batch_dir, manifest, table, lang, Path(tmp))
         page = _render(batch_dir, manifest, table, baseline, lang, images)
@@ -241,6 +248,7 @@ def _render(batch_dir: Path, manifest: dict[str, Any], table: pd.DataFrame, base
         findings=[_finding(row) for _, row in table.iterrows()],
         rows=[_row(r) for _, r in table.iterrows()], images=images,
         assumptions=assumptions, sensitivity=_sensitivity(batch_dir), checks=checks,
+        flips=_flips(batch_dir),
         manifest_json=json.dumps(manifest, indent=1, default=str, ensure_ascii=False))
 
 
@@ -256,3 +264,34 @@ def _sensitivity(batch_dir: Path) -> dict[str, Any] | None:
     return {"columns": list(ranking.columns),
             "rows": [[f"{v:.3g}" if isinstance(v, float) else v for v in row]
                      for row in ranking.itertuples(index=False)]}
+
+
+def _flips(batch_dir: Path) -> dict[str, Any] | None:
+    """Where the verdict flips, if `run.py explore` wrote its findings into the folder:
+    the words, and per figure with a region its boxes and pairs plot (embedded)."""
+    path = batch_dir / "flips.json"
+    if not path.is_file():
+        return None
+    try:
+        flips = json.loads(path.read_text(encoding="utf-8"))
+        figures = []
+        for f in flips["figures"]:
+            if not f.get("boxes"):
+                continue
+            image = batch_dir / (f.get("pairs") or "")
+            data = ("data:image/png;base64," + base64.b64encode(image.read_bytes()).decode()
+                    if f.get("pairs") and image.is_file() else "")
+            rows = [{"box": i + 1, "param": d, "low": f"{lim['low']:.4g}",
+                     "high": f"{lim['high']:.4g}",
+                     "qp": "—" if lim.get("qp") is None else f"{lim['qp']:.2g}",
+                     "coverage": f"{b['coverage']:.0%}", "density": f"{b['density']:.0%}"}
+                    for i, b in enumerate(f["boxes"]) for d, lim in b["limits"].items()]
+            figures.append({"label": f["label"], "flip": f["flip"], "rows": rows,
+                            "image": data})
+        return {"intro": f"{flips['scenario']} against {flips['baseline']}: "
+                         f"{flips['points']} paired points of a Latin hypercube sample, "
+                         f"{flips['days']} days, scale {flips['scale']}; ranges searched: "
+                         f"{flips['ranges_text']}.",
+                "words": list(flips["words"]), "figures": figures}
+    except (OSError, ValueError, KeyError, TypeError):
+        raise ScenarioError(path, "", "damaged: not the findings of run.py explore") from None

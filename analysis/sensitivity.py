@@ -28,41 +28,16 @@ from analysis.dataset import load_batch
 from analysis.design import Point, column_value, run_id
 from analysis.options import all_cores, shared_options
 from analysis.outputs import result_folder, write_atomic
+from analysis.ranges import parse_ranges
 from analysis.runs import code_version
 from simulation.parameters import iter_params
-from simulation.scenario import Scenario, ScenarioError, load, short_value
+from simulation.scenario import Scenario, ScenarioError, load
 
 OUTPUTS = ("response_time_min.median", "response_time_min.p90", "resolved_within_deadline",
            "reach", "load.utilisation.community.all",
            "service_circle_coverage", "patrol_coverage_24h", "visit_coverage")
 PARAMS = dict(iter_params())
 NUM_LEVELS = 4
-
-
-def parse_param(text: str) -> tuple[str, float, float]:
-    """`KEY=LOW:HIGH` -> (key, low, high), checked against the schema."""
-    key, sep, rng = text.partition("=")
-    low, sep2, high = rng.partition(":")
-    if not sep or not sep2:
-        raise ScenarioError("--param", short_value(text), "expected KEY=LOW:HIGH")
-    if key not in PARAMS:
-        raise ScenarioError("--param", short_value(key), "unknown parameter (see docs/ODD.md "
-                            "for keys)")
-    p = PARAMS[key]
-    if p.kind not in ("int", "float"):
-        raise ScenarioError("--param", key, f"expected a numeric parameter, it is {p.kind}")
-    try:
-        lo, hi = float(low), float(high)
-    except ValueError:
-        raise ScenarioError("--param", key, f"expected numbers LOW:HIGH, got "
-                            f"{short_value(rng)}") from None
-    if not (np.isfinite(lo) and np.isfinite(hi)):
-        raise ScenarioError("--param", key, f"expected finite numbers, got {rng}")
-    if not lo < hi:
-        raise ScenarioError("--param", key, f"expected LOW < HIGH, got {rng}")
-    if (p.lo is not None and lo < p.lo) or (p.hi is not None and hi > p.hi):
-        raise ScenarioError("--param", key, f"expected a range within {p.lo:g}..{p.hi:g}")
-    return key, lo, hi
 
 
 @dataclass
@@ -228,12 +203,7 @@ def cmd_sensitivity(args: argparse.Namespace) -> int:
                             f"--method sobol, got {args.trajectories}")
     check_scheduler_workers(args)
     scenario = load(args.scenario)
-    bounds = {}
-    for text in args.param:
-        key, lo, hi = parse_param(text)
-        if key in bounds:
-            raise ScenarioError("--param", key, "given twice")
-        bounds[key] = (lo, hi)
+    bounds = {k: (r.low, r.high) for k, r in parse_ranges(args.param).items()}
     samples = make_sample(bounds, args.method, args.trajectories, args.seed)
     design = SampleDesign(scenario, bounds, args.method, samples, args.seed, args.days,
                           args.scale)
