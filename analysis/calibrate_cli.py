@@ -10,8 +10,6 @@ from pathlib import Path
 from typing import Any
 
 from analysis import calibrate, dataset
-from analysis import calibrate_plots as cplots
-from analysis import calibrate_report as report
 from analysis.argtypes import non_negative_int, positive_int
 from analysis.backends import BackendError, choose_backend
 from analysis.batch import stop_on_sigterm
@@ -173,6 +171,9 @@ def write_outputs(cal: Calibration, args: argparse.Namespace, study: Any,
                   command: str) -> str:
     """Compute every output, then write them; return the text printed."""
     store = PointStore(out, sorted({t.figure for t in cal.targets.targets}))
+    from analysis import calibrate_plots as cplots  # matplotlib, scipy: when writing
+    from analysis import calibrate_report as report
+
     trials = report.trial_table(cal, study, store)
     fit = report.fit_table(cal, replicates, trials)
     ident, trade = report.identifiability(cal, trials)

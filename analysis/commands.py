@@ -11,12 +11,10 @@ from typing import Any
 from analysis.argtypes import positive_int
 from analysis.batch import format_report, run_batch
 from analysis.batch_cli import check_scheduler_workers
-from analysis.compare import compare_runs, format_comparison
 from analysis.dataset import is_batch, load_batch, read_manifest
 from analysis.design import Design
 from analysis.options import all_cores, shared_options
 from analysis.outputs import check_output_folder, make_folder, result_folder, write_atomic
-from analysis.report import make_report
 from analysis.runs import code_version
 from simulation.scenario import ScenarioError, load
 
@@ -50,6 +48,10 @@ def compare_batch(batch_dir: Path, baseline: str | None, report: bool,
     baseline = check_baseline(batch_dir, baseline)
     out = out or batch_dir
     check_output_folder(out)
+    # scipy and matplotlib: imported only when a comparison is made
+    from analysis.compare import compare_runs, format_comparison
+    from analysis.report import make_report
+
     table = compare_runs(load_batch(batch_dir), baseline)
     text = format_comparison(table, baseline)
     if report:
@@ -107,6 +109,8 @@ def cmd_compare(args: argparse.Namespace) -> int:
 def cmd_report(args: argparse.Namespace) -> int:
     batch_dir = Path(args.batch_dir)
     baseline = check_baseline(batch_dir, args.baseline)
+    from analysis.report import make_report  # matplotlib: only when used
+
     path = make_report(batch_dir, baseline, args.lang, Path(args.out) if args.out else None)
     print(f"Wrote {path}")
     return 0

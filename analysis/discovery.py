@@ -24,7 +24,6 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from analysis import plots
 from analysis.ranges import PARAMS
 
 #: Density a box must reach to be reported without a flag.
@@ -168,6 +167,8 @@ def pairs_plot(x: pd.DataFrame, y: np.ndarray, boxes: list[Box], title: str, out
                max_dims: int = 4) -> Path:
     """Scatter of the points on the box's restricted dimensions (pairs), cases of interest
     in red, the first box drawn; histograms on the diagonal."""
+    from analysis import plots  # matplotlib: imported when a plot is drawn
+
     plt = plots.plt
     y = np.asarray(y, bool)
     dims = [d for d in x.columns if boxes and any(boxes[0].restricted[d])][:max_dims]

@@ -20,7 +20,6 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy.stats import qmc
 
 from analysis.design import Point, column_value, run_id
 from analysis.labels import COMPARED, figure
@@ -57,6 +56,8 @@ class ExploreDesign:
 
     def unit_sample(self) -> np.ndarray:
         """The sample in the unit cube (n x parameters)."""
+        from scipy.stats import qmc  # scipy.stats: imported when a design is drawn
+
         return qmc.LatinHypercube(d=len(self.ranges), rng=self.seed).random(self.n)
 
     def sample(self) -> pd.DataFrame:

@@ -39,8 +39,9 @@ def _specs(days: int, scale: float, seed: int) -> dict[str, tuple[tuple, dict[st
         "days": (("--days",), dict(type=positive_int, default=days, metavar="N",
                                    help=f"horizon in days ({days})")),
         "scale": (("--scale",), dict(type=scale_value, default=scale, metavar="F",
-                                     help=f"share of residents simulated, staff scaled with "
-                                     f"them ({scale:g}); below 1e-4 a warning")),
+                                     help=f"share of residents simulated ({scale:g}); needs, staff "
+                                     f"and police stay the whole city's, so figures "
+                                     f"estimate the full city; below 1e-4 a warning")),
         "seed": (("--seed",), dict(type=seed_value, default=seed, metavar="S",
                                    help=f"random seed, 0 to 2**63 - 1 ({seed})")),
         "workers": (("--workers",), dict(

@@ -15,12 +15,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from SALib.analyze import morris as morris_analyze
-from SALib.analyze import sobol as sobol_analyze
-from SALib.sample import morris as morris_sample
-from SALib.sample import sobol as sobol_sample
 
-from analysis import plots
 from analysis.argtypes import positive_int
 from analysis.batch import format_report, run_batch
 from analysis.batch_cli import check_scheduler_workers
@@ -97,6 +92,9 @@ def problem(bounds: dict[str, tuple[float, float]]) -> dict[str, Any]:
 def make_sample(bounds: dict[str, tuple[float, float]], method: str, n: int,
                 seed: int) -> np.ndarray:
     """Morris trajectories (n of them) or a Sobol sample (n a power of two)."""
+    from SALib.sample import morris as morris_sample  # SALib: imported when a study runs
+    from SALib.sample import sobol as sobol_sample
+
     prob = problem(bounds)
     if method == "morris":
         return morris_sample.sample(prob, n, num_levels=NUM_LEVELS, seed=seed)
@@ -118,6 +116,9 @@ def analyse(design: SampleDesign, runs: pd.DataFrame,
     if missing:
         raise RuntimeError(f"{len(missing)} sample points have no finished run; rerun with "
                            "--resume")
+    from SALib.analyze import morris as morris_analyze
+    from SALib.analyze import sobol as sobol_analyze
+
     prob = problem(design.bounds)
     rows = []
     for out in outputs:
@@ -148,6 +149,9 @@ def analyse(design: SampleDesign, runs: pd.DataFrame,
 def ranking_plot(table: pd.DataFrame, method: str, out: Path) -> Path:
     """Bar chart: each parameter's index for each output, scaled to the largest."""
     import matplotlib.pyplot as plt
+
+    from analysis import plots
+
     score = "mu_star" if method == "morris" else "ST"
     wide = table.pivot(index="param", columns="output", values=score)
     wide = wide / wide.max().replace(0, np.nan)

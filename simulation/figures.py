@@ -44,12 +44,11 @@ def _backlog(m: GovernanceModel) -> int:
 
 
 def _community_utilisation(m: GovernanceModel) -> float | None:
-    e = m.engine
     busy = paid = 0.0
     for uid in m.structure.community_units:
-        pool = e.pools[uid]
-        busy += sum(e.staff.busy_minutes(pool, m.time_min).values())
-        paid += e.staff.paid_minutes(pool, m.time_min) * pool.total
+        b, p = m.engine.staff.busy_and_paid(uid, m.time_min)
+        busy += b
+        paid += p
     return min(1.0, busy / paid) if paid > 0 else None
 
 

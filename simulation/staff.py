@@ -15,6 +15,7 @@ Utilisation is busy time within paid hours over paid hours, by role.
 from __future__ import annotations
 
 import heapq
+import math
 from dataclasses import dataclass, field
 
 # Work classes
@@ -88,7 +89,7 @@ class StaffPool:
     free: dict = field(init=False)
     busy_min: dict = field(init=False)
     queues: dict = field(init=False)
-    in_service: dict = field(init=False)
+    in_service: dict = field(init=False)  # item -> (stretch, end of its paid block)
     queued: int = field(init=False, default=0)
     open_cases: int = field(init=False, default=0)
 
@@ -177,6 +178,7 @@ class Staffing:
         self.on_first_start, self.on_finished = on_first_start, on_finished
         self.on_stretch = on_stretch or {}
         self.item_seq = 0
+        self._busy_t, self._busy_cache = -1.0, {}
 
     def is_open(self, pool: StaffPool, t: float) -> bool:
         return pool.round_the_clock or self.cal.is_open(t)
@@ -197,6 +199,7 @@ class Staffing:
         pool.enqueue(item)
 
     def _start(self, pool: StaffPool, item: WorkItem, role: str, t: float) -> None:
+        self._busy_t = -1.0  # who is busy changed: forget the kept busy minutes
         pool.free[role] -= 1
         item.role, item.started = role, t
         if item.first_start < 0:
@@ -212,18 +215,20 @@ class Staffing:
         hooks = self.on_stretch.get(item.cls)
         if hooks is not None:
             hooks[0](item)
-        pool.in_service[item] = stretch
+        # the stretch and the end of its paid block (work after it is unpaid overtime)
+        close = math.inf if pool.round_the_clock else self.cal.closing_after(t)
+        pool.in_service[item] = (stretch, close)
         self.at(t + stretch, self._stretch_done, item)
 
     def _stretch_done(self, t: float, item: WorkItem) -> None:
         pool = self.pools[item.unit]
-        stretch = pool.in_service.pop(item)
+        self._busy_t = -1.0
+        stretch, close = pool.in_service.pop(item)
         pool.free[item.role] += 1
         if pool.round_the_clock:
             pool.busy_min[item.role] += stretch
         else:  # paid hours only: overtime after closing is not counted
-            pool.busy_min[item.role] += max(0.0, min(t, self.cal.closing_after(item.started))
-                                            - item.started)
+            pool.busy_min[item.role] += max(0.0, min(t, close) - item.started)
         hooks = self.on_stretch.get(item.cls)
         if hooks is not None:
             hooks[1](item)
@@ -254,13 +259,25 @@ class Staffing:
     def busy_minutes(self, pool: StaffPool, t: float) -> dict[str, float]:
         """Busy minutes within paid hours by role, including work in progress at `t`."""
         busy = dict(pool.busy_min)
-        for item in pool.in_service:
-            end = t if pool.round_the_clock else min(t, self.cal.closing_after(item.started))
-            busy[item.role] += max(0.0, end - item.started)
+        for item, (_, close) in pool.in_service.items():
+            busy[item.role] += max(0.0, min(t, close) - item.started)
         return busy
+
+    def busy_and_paid(self, uid: int, t: float) -> tuple[float, float]:
+        """Busy minutes of unit `uid`'s staff within paid hours up to `t`, and their paid
+        minutes. Kept for the last `t` asked: the hourly record asks for each community
+        twice (its own row and the city's share); any stretch started or ended forgets it."""
+        if t != self._busy_t:
+            self._busy_t, self._busy_cache = t, {}
+        got = self._busy_cache.get(uid)
+        if got is None:
+            pool = self.pools[uid]
+            got = (sum(self.busy_minutes(pool, t).values()),
+                   self.paid_minutes(pool, t) * pool.total)
+            self._busy_cache[uid] = got
+        return got
 
     def utilisation(self, uid: int, t: float) -> float | None:
         """Busy share of the paid hours of unit `uid`'s staff up to `t`."""
-        pool = self.pools[uid]
-        paid = self.paid_minutes(pool, t) * pool.total
-        return min(1.0, sum(self.busy_minutes(pool, t).values()) / paid) if paid > 0 else None
+        busy, paid = self.busy_and_paid(uid, t)
+        return min(1.0, busy / paid) if paid > 0 else None

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from simulation.calendar import OfficeCalendar
@@ -31,3 +31,27 @@ def test_add_working_is_monotone_and_lands_in_office(t, m):
     assert end >= t
     if m > 0:
         assert CAL.is_open(end) or CAL.is_open(end - 1e-6)
+
+
+def _add_working_block_by_block(cal: OfficeCalendar, t: float, minutes: float) -> float:
+    """`add_working` as it was first written: one open block at a time, no skipping."""
+    if minutes <= 0:
+        return t
+    t = cal.next_open(t)
+    while True:
+        left = cal.closing_after(t) - t
+        if minutes <= left:
+            return t + minutes
+        minutes -= left
+        t = cal.next_open(cal.closing_after(t))
+
+
+@settings(max_examples=400, deadline=None)
+@given(t=st.floats(0, 400 * 1440), days=st.integers(0, 60), frac=st.floats(0, 1),
+       workdays=st.integers(1, 7), lunch=st.booleans())
+def test_skipping_whole_weeks_gives_the_same_time_to_the_bit(t, days, frac, workdays, lunch):
+    """Deadlines of 20 working days skip whole weeks; the result must not move by an ulp,
+    including landing exactly on a closing."""
+    cal = OfficeCalendar(8.5, 17.5, workdays, 12.0, 14.0 if lunch else 12.0)
+    for minutes in (days * cal.day_minutes, (days + frac) * cal.day_minutes):
+        assert cal.add_working(t, minutes) == _add_working_block_by_block(cal, t, minutes)

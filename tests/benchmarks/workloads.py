@@ -68,6 +68,51 @@ def scenario_at(name: str | Scenario, factor: float) -> tuple[Scenario, float]:
     return scenario.with_overrides(overrides, label=f"population x{factor:g}"), 1.0
 
 
+#: Counts of places and units that grow with the city in `larger_city` (areas grow with
+#: them; the grid's sides by the square root).
+PLACE_KEYS = ("map.towns", "map.villages", "map.enterprises", "structure.communities",
+              "structure.street_offices", "structure.districts", "police.stations")
+AREA_KEYS = ("map.urban_area_km2", "map.jisco_zone_km2")
+
+
+def larger_city(name: str | Scenario, factor: float) -> Scenario:
+    """A city `factor` times as large at the same per-capita figures (issue 16's 5x city).
+
+    Residents, the map's area (sides x sqrt(factor)), urban area, industrial zone, towns,
+    villages, enterprises, communities, street offices, districts (each with the same
+    weights), police stations, every count of persons (police, operators, mediators,
+    patrol teams) and every city department's staff are multiplied by `factor`; staff per
+    unit stay as they are, so each kind of unit has its own staff at the same size. The
+    tasks' counts per unit and per resident follow from the units and residents. Growth
+    is switched off, as the issue asks.
+    """
+    scenario = name if isinstance(name, Scenario) else load(name)
+    p = scenario.params
+    side = factor ** 0.5
+    overrides: dict[str, Any] = {
+        "map.width": int(round(p["map"]["width"] * side)),
+        "map.height": int(round(p["map"]["height"] * side)),
+        "growth.population_per_year": 0.0, "growth.tasks_per_year": 0.0,
+        "growth.years_before_start": 0.0,
+        "departments": [{**d, "staff": int(round(d["staff"] * factor))}
+                        for d in p["departments"]],
+    }
+    for key in AREA_KEYS:
+        overrides[key] = _get(p, key) * factor
+    for key in PLACE_KEYS:
+        value = _get(p, key)
+        if value:
+            overrides[key] = int(round(value * factor))
+    weights = p["structure"]["district_weights"]
+    overrides["structure.district_weights"] = list(weights) * int(round(factor))
+    for key, param in iter_params():
+        if param.kind == "int" and param.unit == "persons":
+            value = _get(p, key)
+            if value:
+                overrides[key] = int(round(value * factor))
+    return scenario.with_overrides(overrides, label=f"city x{factor:g}")
+
+
 def _get(tree: dict, dotted: str) -> Any:
     node: Any = tree
     for part in dotted.split("."):
