@@ -3,16 +3,18 @@
 The benchmark tests (`test_bench_*.py`) time these functions in-process; peak memory is
 measured by running the same workload here, in a fresh interpreter, and reading its
 maximum resident set size, so that one measurement does not inherit the memory of
-another. It is also the entry point for profiling:
+another. The 5x city is only run here, once: its fresh-process run gives the wall time,
+CPU time and peak memory together. It is also the entry point for profiling:
 
     .venv/bin/python tests/benchmarks/workloads.py run flat_2012 --days 365
     .venv/bin/python -m pyinstrument tests/benchmarks/workloads.py run flat_2012 --days 365
 
 Population factors above 1 cannot be asked of `GovernanceModel` (its `scale` is a share
-of the scenario's residents, at most 1). `scenario_at` makes them as the scale does,
-upwards: every parameter counted in persons (residents, staff of every unit, hotline
-operators, police and auxiliaries) is multiplied by the factor on the same map, so the
-city is denser and its units and police proportionally larger.
+of the scenario's residents, at most 1). `scenario_at` makes them with `larger_city`: a
+city N times larger at the same per-capita figures, with its map, communities, street
+offices, districts, police stations and staff all scaled by N (`--factor 5` is the
+issue's 5x city, about 1.16 million residents). Growth is off in every build and run
+(`without_growth`); the two default scenarios have none anyway.
 """
 
 from __future__ import annotations
@@ -38,34 +40,44 @@ from simulation.scenario import Scenario, load  # noqa: E402
 
 STRUCTURES = ("flat_2012", "hierarchy_2011")
 SEED = 1
-#: Horizons of the horizon curve (full scale); 30 and 365 days are also the table's runs.
-HORIZONS = (30, 90, 365)
-#: Population factors of the population curve, run for `POPULATION_DAYS`.
-POPULATION_FACTORS = (0.1, 0.5, 1.0, 2.0)
+#: Horizons of the horizon curve (full scale, growth off); they are also the table's runs.
+HORIZONS = (30, 90, 365, 1095)
+#: Population factors of the population curve, run for `POPULATION_DAYS` (above 1:
+#: `larger_city`).
+POPULATION_FACTORS = (0.1, 1.0, 2.0, 5.0)
+#: The issue's larger city: five times the residents, map, units and staff.
+LARGER_CITY_FACTOR = 5.0
 POPULATION_DAYS = 90
 #: The browser's default scale; one UI step is one simulated hour.
 UI_SCALE = 0.1
 UI_STEPS = 168
 
-PERSON_UNITS = ("persons", "persons per unit")
+GROWTH_KEYS = ("growth.population_per_year", "growth.tasks_per_year")
+
+
+def without_growth(scenario: Scenario) -> Scenario:
+    """`scenario` with growth switched off, or itself if it has none.
+
+    The horizon curve must not grow the city as it runs. `flat_2012` and `hierarchy_2011`
+    set no growth, so for them this returns the scenario unchanged and a benchmark runs
+    exactly what `run.py run flat_2012` runs; the `*_grown` scenarios would change.
+    """
+    if not any(_get(scenario.params, key) for key in GROWTH_KEYS):
+        return scenario
+    return scenario.with_overrides({key: 0.0 for key in GROWTH_KEYS}
+                                   | {"growth.years_before_start": 0.0}, label="growth off")
 
 
 def scenario_at(name: str | Scenario, factor: float) -> tuple[Scenario, float]:
-    """The scenario and `scale` for `factor` times the city's population.
+    """The scenario and `scale` for `factor` times the city's population, growth off.
 
-    Factors up to 1 are the model's own `scale`. Above 1, every integer parameter counted
-    in persons is multiplied by `factor` (rounded) and the scale is 1.
+    Factors up to 1 are the model's own `scale` on the scenario's map. Above 1 the city is
+    `larger_city(name, factor)` (map, places, units and staff scaled too) at scale 1.
     """
-    scenario = name if isinstance(name, Scenario) else load(name)
+    scenario = without_growth(name if isinstance(name, Scenario) else load(name))
     if factor <= 1:
         return scenario, factor
-    overrides: dict[str, Any] = {}
-    for key, param in iter_params():
-        if param.kind == "int" and param.unit in PERSON_UNITS:
-            value = _get(scenario.params, key)
-            if value:
-                overrides[key] = int(round(value * factor))
-    return scenario.with_overrides(overrides, label=f"population x{factor:g}"), 1.0
+    return larger_city(scenario, factor), 1.0
 
 
 #: Counts of places and units that grow with the city in `larger_city` (areas grow with
@@ -202,20 +214,25 @@ def current_rss_mb() -> float:
 
 def measure(what: str, name: str, factor: float, days: int, seed: int,
             steps: int = UI_STEPS) -> dict[str, Any]:
-    """Run one workload in this process and report its wall time and memory.
+    """Run one workload in this process and report its wall and CPU time and memory.
 
-    `baseline_rss_mb` is the memory after the imports, before the workload; peak minus
-    baseline is what the workload itself added.
+    `wall_s` and `cpu_s` are the workload's (for `run`, they include loading the scenario,
+    and making the larger city, which `run`'s own `total_s` does not); `process_cpu_s` is
+    the CPU time of the whole process so far, imports included (the user's command also
+    writes its files, which no workload does). `baseline_rss_mb` is the memory after the
+    imports, before the workload; peak minus baseline is what the workload itself added.
     """
     baseline = current_rss_mb()
-    t0 = time.perf_counter()
+    c0, t0 = time.process_time(), time.perf_counter()
     out: dict[str, Any] = {"what": what, "name": name, "factor": factor, "days": days,
                            "seed": seed}
     if what == "build":
         m = build(name, factor, days, seed)
         out["residents"] = int(m.residents.n)
     elif what == "run":
-        out.update(run(name, factor, days, seed))
+        r = run(name, factor, days, seed)
+        r["run_point_cpu_s"] = r.pop("cpu_s")
+        out.update(r)
     elif what == "ui-step":
         m = ui_model(name, scale=factor, seed=seed)
         t1 = time.perf_counter()
@@ -226,6 +243,8 @@ def measure(what: str, name: str, factor: float, days: int, seed: int,
     else:
         raise ValueError(f"unknown workload {what!r}")
     out["wall_s"] = round(time.perf_counter() - t0, 3)
+    out["cpu_s"] = round(time.process_time() - c0, 3)
+    out["process_cpu_s"] = round(time.process_time(), 3)
     out["baseline_rss_mb"] = round(baseline, 1)
     out["peak_rss_mb"] = round(peak_rss_mb(), 1)
     return out
@@ -236,8 +255,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("what", choices=("build", "run", "ui-step"))
     ap.add_argument("name", help="scenario name, e.g. flat_2012")
     ap.add_argument("--factor", type=float, default=None,
-                    help="population factor: the model's scale up to 1, above 1 see "
-                    f"scenario_at (default 1; {UI_SCALE:g} for ui-step)")
+                    help="population factor: the model's scale up to 1, above 1 a larger "
+                    f"city (larger_city; default 1, {UI_SCALE:g} for ui-step)")
     ap.add_argument("--days", type=int, default=365)
     ap.add_argument("--seed", type=int, default=SEED)
     ap.add_argument("--steps", type=int, default=UI_STEPS, help="UI steps (ui-step only)")
