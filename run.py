@@ -117,7 +117,7 @@ def build_parser() -> argparse.ArgumentParser:
         "against flat community management (2012). With no command, runs the headline "
         f"comparison ({HEADLINE['replications']} paired replications of "
         f"{HEADLINE['days']} days of the full city, on all cores), prints the table with "
-        "95 %% confidence intervals and writes an HTML report.")
+        "95 % confidence intervals and writes an HTML report.")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     p = sub.add_parser(

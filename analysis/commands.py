@@ -147,12 +147,13 @@ def add_compare_parsers(sub: Any) -> None:
         "compare", parents=[_baseline_and_lang(), shared],
         help="compare scenarios with paired confidence intervals",
         description="Compare every scenario with the baseline on the headline figures: "
-        "difference and ratio with 95 %% intervals, paired by replication (common random "
+        "difference and ratio with 95 % intervals, paired by replication (common random "
         "numbers). Give a batch folder, or two scenarios or more to run the batch first "
         "(resumed if the same command ran before). Prints the table and writes "
         "comparison.csv into the batch folder.")
     p.add_argument("targets", nargs="+", metavar="BATCH_DIR | SCENARIO")
-    p.add_argument("--replications", type=positive_int, default=10, metavar="R")
+    p.add_argument("--replications", type=positive_int, default=10, metavar="R",
+                   help="paired replications per scenario when running scenarios (10)")
     p.add_argument("--report", action="store_true", help="also write report.html")
     p.set_defaults(func=cmd_compare)
 
