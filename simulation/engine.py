@@ -28,6 +28,7 @@ import numpy as np
 from .calendar import DAY
 from .cases import PUBLIC_ORDER, CaseFlow
 from .coverage import PeopleWhere
+from .movement import mark_passes
 from .staff import (
     CALL,
     CASE,
@@ -216,16 +217,13 @@ class Engine:
         on = (pol.officer_shift == shift) & (pol.busy_until <= t)
         active[:pol.n] = on & (self.patrol_rng.random(pol.n) < self.patrol_share)
         cells, who = w.step(active)
-        is_patrol = who < pol.n
-        pc = cells[is_patrol]
-        self.last_patrol[pc] = t
-        hits = pc[cases.pending_police[pc] > 0]
-        for cell in np.unique(hits).tolist():
+        police_hits, grid_hits = mark_passes(cells, who, pol.n, self.last_patrol,
+                                             cases.pending_police, cases.pending_grid, t)
+        for cell in police_hits.tolist():
             for c in [x for x in cases.pending.get(cell, ()) if cases.kind[x] == PUBLIC_ORDER]:
                 cases.found(c, t, by_patrol=True)
         if self.grid_on:
-            gc = cells[~is_patrol]
-            for cell in np.unique(gc[cases.pending_grid[gc] > 0]).tolist():
+            for cell in grid_hits.tolist():
                 for c in [x for x in cases.pending.get(cell, ())
                           if cases.kind[x] != PUBLIC_ORDER]:
                     if self.grid_rng.random() < self.find_prob:

@@ -82,6 +82,40 @@ def _step_loop(x, y, tx, ty, step_cells, idx, height):  # pragma: no cover - com
 _step = njit(cache=True)(_step_loop) if njit is not None else _step_numpy
 
 
+def _mark_numpy(cells, who, n_patrol, last_patrol, pending_police, pending_grid, t):
+    """Mark the cells patrols passed with time `t`; the cells, each once and in order,
+    where a patrol passed pending police work and where a grid worker passed pending
+    other work. Walkers below `n_patrol` are patrols, the rest grid workers."""
+    is_patrol = who < n_patrol
+    pc = cells[is_patrol]
+    last_patrol[pc] = t
+    gc = cells[~is_patrol]
+    return np.unique(pc[pending_police[pc] > 0]), np.unique(gc[pending_grid[gc] > 0])
+
+
+def _mark_loop(cells, who, n_patrol, last_patrol, pending_police, pending_grid,
+               t):  # pragma: no cover - compiled
+    """The same as `_mark_numpy`, in one pass (compiled by numba)."""
+    police_hits = np.empty(cells.shape[0], np.int64)
+    grid_hits = np.empty(cells.shape[0], np.int64)
+    n_police = n_grid = 0
+    for k in range(cells.shape[0]):
+        c = cells[k]
+        if who[k] < n_patrol:
+            last_patrol[c] = t
+            if pending_police[c] > 0:
+                police_hits[n_police] = c
+                n_police += 1
+        elif pending_grid[c] > 0:
+            grid_hits[n_grid] = c
+            n_grid += 1
+    return np.unique(police_hits[:n_police]), np.unique(grid_hits[:n_grid])
+
+
+#: Mark patrols' cells and find pending work passed: `(police_cells, grid_cells)`.
+mark_passes = njit(cache=True)(_mark_loop) if njit is not None else _mark_numpy
+
+
 class Walkers:
     """Positions, targets and beats of everyone who patrols or walks a round.
 

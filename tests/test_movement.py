@@ -39,3 +39,22 @@ def test_walkers_reach_their_targets_and_pick_new_ones():
         assert (who == 0).all()
     assert len(seen) > 25  # it keeps moving across its beat
     assert max(seen) < 50
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_compiled_and_numpy_marking_agree_to_the_bit(seed):
+    """Patrols' cells marked with the time; pending work found once per cell, in order."""
+    rng = np.random.default_rng(seed)
+    n_cells, n = 2000, 3000
+    cells = rng.integers(0, n_cells, n).astype(np.int64)
+    who = rng.integers(0, 300, n).astype(np.int64)
+    police = (rng.random(n_cells) < 0.05).astype(np.int32)
+    grid = (rng.random(n_cells) < 0.05).astype(np.int32)
+    a, b = np.full(n_cells, -np.inf), np.full(n_cells, -np.inf)
+    got = movement.mark_passes(cells, who, 120, a, police, grid, 600.0)
+    want = movement._mark_numpy(cells, who, 120, b, police, grid, 600.0)
+    for g, w in zip(got, want):
+        np.testing.assert_array_equal(g, w)
+    np.testing.assert_array_equal(a, b)
+    assert len(got[0]) and len(got[1])  # some of each found
+    assert (a == 600.0).sum() == len(np.unique(cells[who < 120]))
