@@ -23,6 +23,7 @@ resident gives up. Every unit a case passes is a hop record.
 from __future__ import annotations
 
 import math
+from array import array
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -71,7 +72,9 @@ class CaseFlow:
         self.lead = c["lead_min"].tolist()
         self.rural_registered = c["rural_registered"].tolist()
         u = c["u"]
-        col = {name: u[:, i].tolist() for name, i in U.items()}
+        # the uniform draws of every need, one column per use: C doubles (8 bytes each,
+        # not a Python float's 32), read one at a time as plain floats
+        col = {name: array("d", u[:, i].tobytes()) for name, i in U.items()}
         self.u = col
         self.u_ok = [col[f"ok{i}"] for i in range(ATTEMPTS)]
         self.u_branch = [col[f"branch{i}"] for i in range(ATTEMPTS)]
