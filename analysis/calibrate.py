@@ -19,6 +19,9 @@ are read back, not run again).
 The study lives in the output folder (`study.db`, SQLite, opened at run time with the
 folder's path), beside `runs/run-<id>.parquet` (one row per point), and `manifest.json`.
 The outputs are written by `analysis.calibrate_report`.
+
+(About 430 lines: the study, its resumable point store and the loss are one unit of
+reasoning — what a trial is and how it is told — kept together on purpose.)
 """
 
 from __future__ import annotations

@@ -18,6 +18,10 @@ The outcome can fail: the chance of a real settlement falls with missing skills
 (complex matters at communities) and with how rushed the unit was. After a failure the
 resident contacts again, the case is escalated (a dispute becomes a petition), or the
 resident gives up. Every unit a case passes is a hop record.
+
+(This module is about 600 lines because a case's life is one state machine: its handlers
+call each other in the order above, and splitting them would scatter one flow across
+files.)
 """
 
 from __future__ import annotations

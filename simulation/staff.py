@@ -207,16 +207,16 @@ class Staffing:
             hook = self.on_first_start.get(item.cls)
             if hook is not None:
                 hook(item, t)
+        # the end of the paid block the stretch starts in (work after it is overtime)
+        close = math.inf if pool.round_the_clock else self.cal.closing_after(t)
         stretch = item.minutes
         if item.cls in DIVISIBLE:
             stretch = min(stretch, self.chunk)
             if not pool.round_the_clock:
-                stretch = min(stretch, self.cal.closing_after(t) - t)
+                stretch = min(stretch, close - t)
         hooks = self.on_stretch.get(item.cls)
         if hooks is not None:
             hooks[0](item)
-        # the stretch and the end of its paid block (work after it is unpaid overtime)
-        close = math.inf if pool.round_the_clock else self.cal.closing_after(t)
         pool.in_service[item] = (stretch, close)
         self.at(t + stretch, self._stretch_done, item)
 

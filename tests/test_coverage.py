@@ -6,20 +6,15 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from scipy import stats
+from small_runs import run_small
 
 from simulation.calendar import DAY
 from simulation.metrics import case_table, summary
 from simulation.model import GovernanceModel
-from simulation.scenario import load
 
 
 def run(name: str, days: int = 4, scale: float = 0.05, seed: int = 3, **overrides):
-    scn = load(name)
-    if overrides:
-        scn = scn.with_overrides({k.replace("__", "."): v for k, v in overrides.items()})
-    m = GovernanceModel(scn, seed=seed, scale=scale, days=days)
-    m.run()
-    return m
+    return run_small(name, days, scale, seed, **overrides)
 
 
 def test_an_officer_who_never_leaves_base_covers_almost_nobody():

@@ -8,6 +8,7 @@ from functools import cache
 
 import numpy as np
 import pytest
+from small_runs import run_small
 
 from simulation.calendar import DAY
 from simulation.metrics import case_table, hop_table, summary
@@ -17,12 +18,7 @@ from simulation.schedules import CREWS, ROTA
 
 
 def run(name: str, days: int = 7, scale: float = 0.05, seed: int = 5, **overrides):
-    scn = load(name)
-    if overrides:
-        scn = scn.with_overrides({k.replace("__", "."): v for k, v in overrides.items()})
-    m = GovernanceModel(scn, seed=seed, scale=scale, days=days)
-    m.run()
-    return m
+    return run_small(name, days, scale, seed, **overrides)
 
 
 @cache
