@@ -306,13 +306,13 @@ def as_pmedian_cost(cost: np.ndarray, objective: str, circle_min: float) -> np.n
     return np.asarray(cost, float)
 
 
-def vertex_substitution(cost: np.ndarray, weight: np.ndarray, p: int, starts: int = 4,
+def vertex_substitution(cost: np.ndarray, weight: np.ndarray, p: int,
+                        starts: list[np.ndarray] | None = None,
                         max_swaps: int = 100_000) -> np.ndarray:
     """A p-median heuristic: greedy addition, then vertex substitution (Teitz and Bart
     1968), taking the best swap each round until no swap of a chosen column for another
-    lowers the weighted cost; repeated from `starts` - 1 further random starting sets
-    (seeded: the result is deterministic), the best kept. Returns the chosen columns,
-    sorted.
+    lowers the weighted cost; repeated from each of `starts` (sets of p columns), the
+    best kept. Deterministic. Returns the chosen columns, sorted.
 
     `cost` is demand x candidates. Each round evaluates every (out, in) pair at once:
     with candidate j added a demand costs min(d1, cost[:, j]); removing chosen k sends
@@ -334,11 +334,11 @@ def vertex_substitution(cost: np.ndarray, weight: np.ndarray, p: int, starts: in
         d1 = np.minimum(d1, cost[:, j])
     if p == m:
         return np.sort(np.array(chosen, np.int64))
-    rng = np.random.default_rng(0)
     best, best_total = None, np.inf
-    for start in range(max(1, starts)):
-        s = np.array(chosen if start == 0 else rng.choice(m, p, replace=False), np.int64)
-        s = _substitute(cost, w, s, max_swaps)
+    for start in [np.array(chosen, np.int64), *(np.array(s, np.int64) for s in starts or [])]:
+        if len(set(start.tolist())) != p:
+            raise ValueError(f"a start must be {p} distinct columns")
+        s = _substitute(cost, w, start.copy(), max_swaps)
         total = float(w @ cost[:, s].min(axis=1))
         if best is None or total < best_total - 1e-9 * max(1.0, best_total):
             best, best_total = s, total
@@ -350,6 +350,8 @@ def _substitute(cost: np.ndarray, w: np.ndarray, s: np.ndarray, max_swaps: int) 
     rows = np.arange(n)
     for _ in range(max_swaps):
         sub = cost[:, s]
+        if not sub.min(axis=1) @ w > 0:
+            break  # nothing left to save (e.g. MCLP: everyone covered)
         if p > 1:
             two = np.argpartition(sub, 1, axis=1)[:, :2]
             near = np.take_along_axis(sub, two, axis=1)
@@ -372,39 +374,69 @@ def _substitute(cost: np.ndarray, w: np.ndarray, s: np.ndarray, max_swaps: int) 
 
 
 def lagrangian_bound(cost: np.ndarray, weight: np.ndarray, p: int, upper: float,
-                     rounds: int = 300) -> float:
+                     rounds: int | None = None, keep: int = 0):
     """A lower bound on the p-median's weighted cost (any cost matrix, so MCLP's 0/1
     uncovered cost too): the Lagrangian relaxation of "each demand is assigned once",
-    maximised by subgradient steps (Beasley 1993). `upper` is a known solution's cost
-    (the heuristic's); the bound is valid whatever the number of rounds.
+    maximised by subgradient steps (Beasley 1993) towards `upper`, a known solution's
+    cost. The bound is valid whatever the number of rounds (default: about 3e8 matrix
+    elements' work, 100 to 1,000 rounds).
 
     With multipliers lam: L(lam) = sum(lam) + the p smallest of
-    rho_j = sum_i min(0, w_i c_ij - lam_i).
+    rho_j = sum_i min(0, w_i c_ij - lam_i), whose columns are the relaxation's sites.
+
+    Returns the bound; with `keep` > 0, (bound, the `keep` cheapest distinct sets of
+    sites the relaxation opened): good starts for `vertex_substitution`.
     """
     wc = np.asarray(weight, float)[:, None] * np.asarray(cost, float)
     n, m = wc.shape
+    if rounds is None:
+        rounds = int(min(1000, max(100, 3e8 // (n * m))))
     lam = np.sort(wc, axis=1)[:, min(p, m - 1)]  # a demand's p+1-th cheapest: a fair start
-    best, step = -np.inf, 2.0
-    since = 0
+    best, step, since = -np.inf, 2.0, 0
+    sets: dict[tuple[int, ...], float] = {}
     for _ in range(rounds):
         reduced = np.minimum(0.0, wc - lam[:, None])
         rho = reduced.sum(axis=0)
-        open_ = np.argpartition(rho, p - 1)[:p] if p < m else np.arange(m)
+        open_ = np.sort(np.argpartition(rho, p - 1)[:p]) if p < m else np.arange(m)
         value = float(lam.sum() + rho[open_].sum())
+        if keep and tuple(open_) not in sets:
+            sets[tuple(open_)] = float(wc[:, open_].min(axis=1).sum())
         if value > best + 1e-12 * max(1.0, abs(value)):
             best, since = value, 0
         else:
             since += 1
-            if since >= 20:  # no progress: smaller steps
+            if since >= 30:  # no progress: smaller steps
                 step, since = step / 2, 0
-        if best >= upper * (1 - 1e-9) or step < 1e-4:
+        if best >= upper * (1 - 1e-9) or step < 1e-5:
             break
         g = 1.0 - (reduced[:, open_] < 0).sum(axis=1)  # assignments short (+) or over (-)
         norm = float(g @ g)
         if norm == 0:
             break  # the relaxed solution is feasible: optimal for the relaxation
         lam = lam + step * (upper - value) / norm * g
-    return min(best, upper)
+    bound = min(best, upper)
+    if not keep:
+        return bound
+    cheapest = sorted(sets, key=sets.__getitem__)[:keep]
+    return bound, [np.array(s, np.int64) for s in cheapest]
+
+
+def heuristic(cost: np.ndarray, weight: np.ndarray, p: int,
+              starts: int = 4) -> tuple[np.ndarray, float]:
+    """The p-median heuristic and its bound: vertex substitution from the greedy start,
+    then from the `starts` cheapest sets of sites that the Lagrangian relaxation opened
+    (a Lagrangian heuristic); the bound from a second pass towards the best cost found.
+    Returns the chosen columns and the lower bound on the weighted cost."""
+    w = np.asarray(weight, float)
+    chosen = vertex_substitution(cost, w, p)
+    upper = float(w @ cost[:, chosen].min(axis=1))
+    bound, sets = lagrangian_bound(cost, w, p, upper, keep=starts)
+    if bound < upper * (1 - 1e-9) and sets:
+        chosen = vertex_substitution(cost, w, p, starts=[chosen] + sets)
+        better = float(w @ cost[:, chosen].min(axis=1))
+        if better < upper * (1 - 1e-9):
+            bound, upper = max(bound, lagrangian_bound(cost, w, p, better)), better
+    return chosen, min(bound, upper)
 
 
 def refine(demand: Demand, sites: np.ndarray, radius: int, walk: Walk,
@@ -475,10 +507,9 @@ def _solve(demand, blocks, walk, objective, p, time_limit_s, t0) -> Solution:
     build_s = time.perf_counter() - t0
     t1 = time.perf_counter()
     as_median = as_pmedian_cost(cost, objective, walk.circle_min)
-    heuristic = vertex_substitution(as_median, weight, p)
-    heuristic_value = objective_value(cost, weight, heuristic, objective, walk.circle_min)
-    upper = float(weight @ as_median[:, heuristic].min(axis=1))
-    lagrangian = lagrangian_bound(as_median, weight, p, upper) / weight.sum()
+    found, lagrangian = heuristic(as_median, weight, p)
+    heuristic_value = objective_value(cost, weight, found, objective, walk.circle_min)
+    lagrangian /= weight.sum()
     if objective == "coverage":  # a bound on the share left uncovered
         lagrangian = 1.0 - lagrangian
     heuristic_s = time.perf_counter() - t1
@@ -520,7 +551,7 @@ def _solve(demand, blocks, walk, objective, p, time_limit_s, t0) -> Solution:
     else:
         cbc_kept = not math.isnan(cbc_value) and \
             sign * cbc_value <= sign * heuristic_value + 1e-12
-        chosen, gap = (cbc_chosen, None) if cbc_kept else (heuristic, None)
+        chosen, gap = (cbc_chosen, None) if cbc_kept else (found, None)
         best = cbc_value if cbc_kept else heuristic_value
         if sign * best <= sign * bound + 1e-9 * abs(bound):  # it meets the bound
             gap = 0.0

@@ -17,6 +17,7 @@ from analysis.siting import (
     enumerate_best,
     evaluate,
     hard_limit_s,
+    heuristic,
     lagrangian_bound,
     minutes_to,
     objective_value,
@@ -90,14 +91,16 @@ def test_optimum_beats_every_other_placement_tried(p):
 @pytest.mark.parametrize("objective", ["access", "coverage"])
 @pytest.mark.parametrize("p", [2, 3])
 def test_heuristic_finds_the_enumerated_optimum(objective, p):
-    """Greedy addition + vertex substitution on the cost matrix: for p = 2 and 3 on a
-    scattered toy map it finds the optimum that trying every set finds (and CBC's)."""
+    """Greedy addition + vertex substitution (and Lagrangian starts) on the cost matrix:
+    for p = 2 and 3 on a scattered toy map it finds the optimum that trying every set
+    finds (and CBC's), and its bound is no higher."""
     demand = scattered()
     walk = Walk(100.0, 5.0, 1.2, circle_min=8.0)
     cost = minutes_to(demand.xs, demand.ys, demand.cells, H, walk)
-    chosen = vertex_substitution(as_pmedian_cost(cost, objective, walk.circle_min),
-                                 demand.weight, p)
+    as_median = as_pmedian_cost(cost, objective, walk.circle_min)
+    chosen, bound = heuristic(as_median, demand.weight, p)
     assert len(set(chosen.tolist())) == p
+    assert bound <= demand.weight @ as_median[:, chosen].min(axis=1) * (1 + 1e-12)
     found = objective_value(cost, demand.weight, chosen, objective, walk.circle_min)
     best, _ = enumerate_best(cost, demand.weight, p, objective, walk.circle_min)
     assert found == pytest.approx(best, rel=1e-12)
@@ -111,6 +114,11 @@ def test_heuristic_can_start_anywhere_and_is_deterministic():
     cost = minutes_to(demand.xs, demand.ys, demand.cells, H, WALK)
     a = vertex_substitution(cost, demand.weight, 5)
     assert np.array_equal(a, vertex_substitution(cost, demand.weight, 5))
+    b = vertex_substitution(cost, demand.weight, 5, starts=[np.arange(5), np.arange(50, 55)])
+    total = demand.weight @ cost[:, b].min(axis=1)
+    assert total <= demand.weight @ cost[:, a].min(axis=1) + 1e-9  # the best of the starts
+    c, _ = heuristic(cost, demand.weight, 5)
+    assert demand.weight @ cost[:, c].min(axis=1) <= total + 1e-9
     assert np.array_equal(vertex_substitution(cost, demand.weight, len(demand.cells)),
                           np.arange(len(demand.cells)))
     with pytest.raises(ValueError):
@@ -160,7 +168,8 @@ def test_hard_limit_stops_cbc_and_keeps_the_heuristic(tmp_path, monkeypatch):
     monkeypatch.setattr(siting, "cbc", fake_cbc(tmp_path))
     monkeypatch.setattr(subprocess, "Popen", popen)
     monkeypatch.setattr(siting, "ENUMERATION_LIMIT", 0)
-    monkeypatch.setattr(siting, "lagrangian_bound", lambda cost, w, p, upper: 0.0)
+    monkeypatch.setattr(siting, "heuristic",  # a bound of 0 proves nothing
+                        lambda cost, w, p: (vertex_substitution(cost, w, p), 0.0))
     demand = scattered(60, seed=4)
     sol = solve(demand, aggregate(demand, 1), WALK, "access", 4, time_limit_s=1.0)
     assert hard_limit_s(1.0) == pytest.approx(2.0)
