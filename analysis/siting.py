@@ -538,6 +538,8 @@ def _solve(demand, blocks, walk, objective, p, time_limit_s, t0) -> Solution:
         # CBC prints its bounds to 6-8 significant digits: loosen them by that much
         cbc_bound = _bound(log) / weight.sum() * (1 - sign * CBC_BOUND_SLACK)
         bound = sign * max(sign * bound, sign * cbc_bound)
+        if objective == "coverage":
+            bound = min(bound, 1.0)  # a share
     why = STOPPED[ended] if math.isnan(cbc_value) else BETTER  # if CBC's is not kept
     if cbc_optimal:
         status, chosen, gap = "optimal", cbc_chosen, 0.0
