@@ -1019,10 +1019,10 @@ def add_siting_parser(sub) -> None:
                    help="compare for urban residents (communities, street offices), all "
                    "residents (every walk-in service point) or both (default)")
     p.add_argument("--time-limit", default=str(DEFAULT_TIME_LIMIT_S), metavar="SECONDS",
-                   help=f"CBC's time limit per problem ({DEFAULT_TIME_LIMIT_S:g}); CBC is "
-                   f"stopped {100 * GRACE_SHARE:g} %% after it (at least {MIN_GRACE_S:g} s) "
-                   "and the heuristic's solution kept if better; a large limit asks for "
-                   "CBC's proof")
+                   help=f"CBC's time limit per problem ({DEFAULT_TIME_LIMIT_S:g}); its "
+                   f"process is stopped at the limit + {100 * GRACE_SHARE:g} %% (at least "
+                   f"+ {MIN_GRACE_S:g} s) and the better of its and the heuristic's "
+                   "solutions kept; a large limit asks for CBC's proof")
     p.add_argument("--block", default=str(DEFAULT_BLOCK), metavar="CELLS",
                    help=f"side of the aggregation blocks in cells ({DEFAULT_BLOCK}; 1 = none)")
     p.set_defaults(func=cmd_siting)
