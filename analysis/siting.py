@@ -19,6 +19,10 @@ optima and the structure alike, is then recomputed exactly on the cell grid, so 
 comparison is like for like; the figures on blocks are kept beside them to show the
 aggregation error.
 
+Each problem is solved by a heuristic with a Lagrangian lower bound (seconds), then by
+CBC with a time limit whose process is stopped if it overruns; the best solution is kept
+and its status says whether it is proved optimal (see `solve`).
+
 Two demands are used: *urban residents* (inhabited residential and commercial cells),
 for the urban units (communities, street offices), and *all residents*, for the full set
 of walk-in service points (villages and towns included).
