@@ -19,6 +19,10 @@ optima and the structure alike, is then recomputed exactly on the cell grid, so 
 comparison is like for like; the figures on blocks are kept beside them to show the
 aggregation error.
 
+Each problem is solved by a heuristic with a Lagrangian lower bound (seconds), then by
+CBC with a time limit whose process is stopped if it overruns; the best solution is kept
+and its status says whether it is proved optimal (see `solve`).
+
 Two demands are used: *urban residents* (inhabited residential and commercial cells),
 for the urban units (communities, street offices), and *all residents*, for the full set
 of walk-in service points (villages and towns included).
@@ -30,6 +34,7 @@ import itertools
 import math
 import re
 import tempfile
+import threading
 import time
 import warnings
 from dataclasses import dataclass, field
@@ -48,7 +53,14 @@ KIND_ORDER = {"structure": 0, "coverage": 1, "access": 2}
 #: readable names of the two optima, by objective
 OPTIMUM_LABEL = {"coverage": "best coverage (MCLP)", "access": "best access (p-median)"}
 DEFAULT_BLOCK = 3
-DEFAULT_TIME_LIMIT_S = 600.0
+DEFAULT_TIME_LIMIT_S = 60.0
+#: CBC's process is stopped if it has not returned by its time limit plus this share of
+#: it (at least MIN_GRACE_S): CBC checks its limit only between phases
+GRACE_SHARE = 0.2
+MIN_GRACE_S = 1.0
+#: CBC's log rounds its bounds (e.g. "Continuous objective value is 1.36724e+06"): a
+#: bound read from it is loosened by this share
+CBC_BOUND_SLACK = 1e-5
 #: the solver's optimum is checked by trying every set of p candidates when there are
 #: at most this many (p = 2 among ~340 blocks is 57,000 pairs: about a second)
 ENUMERATION_LIMIT = 100_000
@@ -212,6 +224,12 @@ class Solution:
     enumerated: float = math.nan  # the best value over every set of p candidates, if tried
     solver: str = "CBC"
     unrefined: np.ndarray | None = None  # the solver's sites before `refine`, if it moved any
+    heuristic: float = math.nan  # the objective of the heuristic's sites (vertex substitution)
+    heuristic_s: float = 0.0
+    cbc_value: float = math.nan  # the objective of CBC's sites, if it returned any
+    bound: float = math.nan  # CBC's bound on the objective, where its log gives one
+    cbc_ended: str = ""  # "solved", "stopped" (at the hard limit) or "failed"
+    cbc_start_s: float = math.nan  # of solve_s: until CBC started (PuLP writing the file)
 
     @property
     def label(self) -> str:
@@ -236,6 +254,18 @@ def _gap(log: str) -> float | None:
     found = re.search(r"^Gap:\s+([-+\d.eE]+)", log, re.MULTILINE)
     # CBC minimises; for a maximisation (MCLP) it prints the gap with a minus sign
     return abs(float(found.group(1))) if found else None
+
+
+def _bound(log: str) -> float | None:
+    """CBC's last bound on the objective in its log (absolute value: CBC prints a
+    maximisation's negated), or None: the final "Lower bound", else the last "best
+    possible", else the root LP's "Continuous objective value"."""
+    for pattern in (r"^Lower bound:\s+([-+\d.eE]+)", r"best possible ([-+\d.eE]+)",
+                    r"^Continuous objective value is ([-+\d.eE]+)"):
+        found = re.findall(pattern, log, re.MULTILINE)
+        if found:
+            return abs(float(found[-1]))
+    return None
 
 
 def _solver_name(log: str) -> str:
@@ -269,6 +299,148 @@ def enumerate_best(cost: np.ndarray, weight: np.ndarray, p: int, objective: str,
         if v < best - 1e-12:
             best, best_set = v, chosen
     return sign * best, best_set
+
+
+def as_pmedian_cost(cost: np.ndarray, objective: str, circle_min: float) -> np.ndarray:
+    """The problem as a p-median over the same matrix: "access" minimises the weighted
+    walk itself; "coverage" (MCLP) minimises the weight left uncovered, i.e. a cost of 1
+    beyond `circle_min` and 0 within (Church and ReVelle 1976)."""
+    if objective == "coverage":
+        return (cost > circle_min).astype(float)
+    return np.asarray(cost, float)
+
+
+def vertex_substitution(cost: np.ndarray, weight: np.ndarray, p: int,
+                        starts: list[np.ndarray] | None = None,
+                        max_swaps: int = 100_000) -> np.ndarray:
+    """A p-median heuristic: greedy addition, then vertex substitution (Teitz and Bart
+    1968), taking the best swap each round until no swap of a chosen column for another
+    lowers the weighted cost; repeated from each of `starts` (sets of p columns), the
+    best kept. Deterministic. Returns the chosen columns, sorted.
+
+    `cost` is demand x candidates. Each round evaluates every (out, in) pair at once:
+    with candidate j added a demand costs min(d1, cost[:, j]); removing chosen k sends
+    k's own clients to min(d2, cost[:, j]) (d1, d2: each demand's nearest and
+    second-nearest chosen cost).
+    """
+    cost = np.asarray(cost, float)
+    w = np.asarray(weight, float)
+    n, m = cost.shape
+    if not 1 <= p <= m:
+        raise ValueError(f"p must be in 1..{m}, got {p}")
+    chosen: list[int] = []
+    d1 = np.full(n, np.inf)
+    for _ in range(p):  # greedy addition
+        total = w @ np.minimum(d1[:, None], cost)
+        total[chosen] = np.inf
+        j = int(np.argmin(total))
+        chosen.append(j)
+        d1 = np.minimum(d1, cost[:, j])
+    if p == m:
+        return np.sort(np.array(chosen, np.int64))
+    best, best_total = None, np.inf
+    for start in [np.array(chosen, np.int64), *(np.array(s, np.int64) for s in starts or [])]:
+        if len(set(start.tolist())) != p:
+            raise ValueError(f"a start must be {p} distinct columns")
+        s = _substitute(cost, w, start.copy(), max_swaps)
+        total = float(w @ cost[:, s].min(axis=1))
+        if best is None or total < best_total - 1e-9 * max(1.0, best_total):
+            best, best_total = s, total
+    return np.sort(best)
+
+
+def _substitute(cost: np.ndarray, w: np.ndarray, s: np.ndarray, max_swaps: int) -> np.ndarray:
+    n, p = len(w), len(s)
+    rows = np.arange(n)
+    for _ in range(max_swaps):
+        sub = cost[:, s]
+        if not sub.min(axis=1) @ w > 0:
+            break  # nothing left to save (e.g. MCLP: everyone covered)
+        if p > 1:
+            two = np.argpartition(sub, 1, axis=1)[:, :2]
+            near = np.take_along_axis(sub, two, axis=1)
+            first = np.where(near[:, 0] <= near[:, 1], two[:, 0], two[:, 1])
+            d1, d2 = sub[rows, first], near.max(axis=1)
+        else:
+            first, d1, d2 = np.zeros(n, np.int64), sub[:, 0], np.full(n, np.inf)
+        added = np.minimum(d1[:, None], cost)  # each demand's cost with j added
+        gain = w @ (d1[:, None] - added)  # what adding j saves
+        lost = w[:, None] * (np.minimum(d2[:, None], cost) - added)
+        owner = np.zeros((p, n))
+        owner[first, rows] = 1.0
+        delta = owner @ lost - gain[None, :]  # change in total cost: k out, j in
+        delta[:, s] = np.inf
+        k, j = np.unravel_index(int(np.argmin(delta)), delta.shape)
+        if not delta[k, j] < -1e-9 * max(1.0, float(w @ d1)):
+            break
+        s[k] = j
+    return s
+
+
+def lagrangian_bound(cost: np.ndarray, weight: np.ndarray, p: int, upper: float,
+                     rounds: int | None = None, keep: int = 0):
+    """A lower bound on the p-median's weighted cost (any cost matrix, so MCLP's 0/1
+    uncovered cost too): the Lagrangian relaxation of "each demand is assigned once",
+    maximised by subgradient steps (Beasley 1993) towards `upper`, a known solution's
+    cost. The bound is valid whatever the number of rounds (default: about 3e8 matrix
+    elements' work, 100 to 1,000 rounds).
+
+    With multipliers lam: L(lam) = sum(lam) + the p smallest of
+    rho_j = sum_i min(0, w_i c_ij - lam_i), whose columns are the relaxation's sites.
+
+    Returns the bound; with `keep` > 0, (bound, the `keep` cheapest distinct sets of
+    sites the relaxation opened): good starts for `vertex_substitution`.
+    """
+    wc = np.asarray(weight, float)[:, None] * np.asarray(cost, float)
+    n, m = wc.shape
+    if rounds is None:
+        rounds = int(min(1000, max(100, 3e8 // (n * m))))
+    lam = np.sort(wc, axis=1)[:, min(p, m - 1)]  # a demand's p+1-th cheapest: a fair start
+    best, step, since = -np.inf, 2.0, 0
+    sets: dict[tuple[int, ...], float] = {}
+    for _ in range(rounds):
+        reduced = np.minimum(0.0, wc - lam[:, None])
+        rho = reduced.sum(axis=0)
+        open_ = np.sort(np.argpartition(rho, p - 1)[:p]) if p < m else np.arange(m)
+        value = float(lam.sum() + rho[open_].sum())
+        if keep and tuple(open_) not in sets:
+            sets[tuple(open_)] = float(wc[:, open_].min(axis=1).sum())
+        if value > best + 1e-12 * max(1.0, abs(value)):
+            best, since = value, 0
+        else:
+            since += 1
+            if since >= 30:  # no progress: smaller steps
+                step, since = step / 2, 0
+        if best >= upper * (1 - 1e-9) or step < 1e-5:
+            break
+        g = 1.0 - (reduced[:, open_] < 0).sum(axis=1)  # assignments short (+) or over (-)
+        norm = float(g @ g)
+        if norm == 0:
+            break  # the relaxed solution is feasible: optimal for the relaxation
+        lam = lam + step * (upper - value) / norm * g
+    bound = min(best, upper)
+    if not keep:
+        return bound
+    cheapest = sorted(sets, key=sets.__getitem__)[:keep]
+    return bound, [np.array(s, np.int64) for s in cheapest]
+
+
+def heuristic(cost: np.ndarray, weight: np.ndarray, p: int,
+              starts: int = 4) -> tuple[np.ndarray, float]:
+    """The p-median heuristic and its bound: vertex substitution from the greedy start,
+    then from the `starts` cheapest sets of sites that the Lagrangian relaxation opened
+    (a Lagrangian heuristic); the bound from a second pass towards the best cost found.
+    Returns the chosen columns and the lower bound on the weighted cost."""
+    w = np.asarray(weight, float)
+    chosen = vertex_substitution(cost, w, p)
+    upper = float(w @ cost[:, chosen].min(axis=1))
+    bound, sets = lagrangian_bound(cost, w, p, upper, keep=starts)
+    if bound < upper * (1 - 1e-9) and sets:
+        chosen = vertex_substitution(cost, w, p, starts=[chosen] + sets)
+        better = float(w @ cost[:, chosen].min(axis=1))
+        if better < upper * (1 - 1e-9):
+            bound, upper = max(bound, lagrangian_bound(cost, w, p, better)), better
+    return chosen, min(bound, upper)
 
 
 def refine(demand: Demand, sites: np.ndarray, radius: int, walk: Walk,
@@ -307,7 +479,10 @@ def solve(demand: Demand, blocks: Blocks, walk: Walk, objective: str, p: int,
     """Solve MCLP ("coverage") or p-median ("access") for `p` sites among the blocks.
 
     MCLP: demand at cells, within `walk.circle_min` of a candidate site. p-median: demand
-    at block centroids. CBC stops at `time_limit_s`; the best solution found is kept.
+    at block centroids. A heuristic (`vertex_substitution`) and a lower bound
+    (`lagrangian_bound`) come first; then CBC, with `time_limit_s`, its process stopped
+    at `hard_limit_s(time_limit_s)`. The best solution found is kept, and its status
+    says whether it is proved optimal (by CBC, by enumeration or by the bound).
     """
     if objective not in OBJECTIVES:
         raise ValueError(f"objective must be one of {OBJECTIVES}, got {objective!r}")
@@ -334,30 +509,65 @@ def _solve(demand, blocks, walk, objective, p, time_limit_s, t0) -> Solution:
         weight = blocks.weight
         model = PMedian.from_cost_matrix(cost, weight, p, name=f"pmedian_{demand.name}_{p}")
     build_s = time.perf_counter() - t0
+    t1 = time.perf_counter()
+    as_median = as_pmedian_cost(cost, objective, walk.circle_min)
+    found, lagrangian = heuristic(as_median, weight, p)
+    heuristic_value = objective_value(cost, weight, found, objective, walk.circle_min)
+    lagrangian /= weight.sum()
+    if objective == "coverage":  # a bound on the share left uncovered
+        lagrangian = 1.0 - lagrangian
+    heuristic_s = time.perf_counter() - t1
     with tempfile.TemporaryDirectory(prefix="siting-cbc-") as tmp:
         log_path = Path(tmp) / "cbc.log"
-        t1 = time.perf_counter()
-        try:
-            model.solve(cbc(time_limit_s, log_path), results=False)
-            solved = True
-        except RuntimeError:  # spopt: "Model is not solved" (no integer solution in time)
-            solved = False
-        solve_s = time.perf_counter() - t1
+        solver = cbc(time_limit_s, log_path)
+        solver.tmpDir = tmp  # PuLP leaves its files behind when CBC is stopped
+        t2 = time.perf_counter()
+        ended, cbc_start_s = run_with_hard_limit(model, solver, hard_limit_s(time_limit_s))
+        solve_s = time.perf_counter() - t2
         log = log_path.read_text(errors="replace") if log_path.exists() else ""
     problem = model.problem
-    if solved and problem.sol_status == pulp.LpSolutionOptimal:
-        status, gap = "optimal", 0.0
-    elif solved:
-        status, gap = "feasible (time limit)", _gap(log)
-    else:
-        status, gap = "no solution (time limit)", None
-    chosen = np.array([j for j, v in enumerate(model.fac_vars)
-                       if solved and (v.value() or 0) > 0.5], np.int64)
-    value = objective_value(cost, weight, chosen, objective, walk.circle_min) \
-        if len(chosen) else math.nan
-    enumerated = math.nan
+    solved = ended == "solved"
+    cbc_optimal = solved and problem.sol_status == pulp.LpSolutionOptimal
+    cbc_chosen = np.array([j for j, v in enumerate(model.fac_vars)
+                           if solved and (v.value() or 0) > 0.5], np.int64)
+    cbc_value = objective_value(cost, weight, cbc_chosen, objective, walk.circle_min) \
+        if len(cbc_chosen) else math.nan
+    enumerated, enumerated_set = math.nan, ()
     if math.comb(len(blocks), p) <= ENUMERATION_LIMIT:
-        enumerated, _ = enumerate_best(cost, weight, p, objective, walk.circle_min)
+        enumerated, enumerated_set = enumerate_best(cost, weight, p, objective,
+                                                    walk.circle_min)
+    sign = -1.0 if objective == "coverage" else 1.0  # lower is better after the sign
+    bound = lagrangian
+    if _bound(log) is not None:  # the tighter of CBC's and the Lagrangian bound
+        # CBC prints its bounds to 6-8 significant digits: loosen them by that much
+        cbc_bound = _bound(log) / weight.sum() * (1 - sign * CBC_BOUND_SLACK)
+        bound = sign * max(sign * bound, sign * cbc_bound)
+        if objective == "coverage":
+            bound = min(bound, 1.0)  # a share
+    why = STOPPED[ended] if math.isnan(cbc_value) else BETTER  # if CBC's is not kept
+    if cbc_optimal:
+        status, chosen, gap = "optimal", cbc_chosen, 0.0
+    elif not math.isnan(enumerated):  # every set of p was tried: the optimum is known
+        cbc_kept = not math.isnan(cbc_value) and \
+            sign * cbc_value <= sign * enumerated + 1e-12
+        chosen = cbc_chosen if cbc_kept else np.array(enumerated_set, np.int64)
+        gap = 0.0
+        status = ("optimal (CBC's solution at the time limit, by enumeration)" if cbc_kept
+                  else f"optimal (by enumeration; {why})")
+    else:
+        cbc_kept = not math.isnan(cbc_value) and \
+            sign * cbc_value <= sign * heuristic_value + 1e-12
+        chosen, gap = (cbc_chosen, None) if cbc_kept else (found, None)
+        best = cbc_value if cbc_kept else heuristic_value
+        if sign * best <= sign * bound + 1e-9 * abs(bound):  # it meets the bound
+            gap = 0.0
+            status = ("optimal (CBC's solution at the time limit met the bound)" if cbc_kept
+                      else f"optimal (the heuristic met the bound; {why})")
+        else:
+            status = "feasible (time limit)" if cbc_kept else f"heuristic ({why})"
+    value = objective_value(cost, weight, chosen, objective, walk.circle_min)
+    if gap is None and not math.isnan(bound) and value > 0:
+        gap = max(0.0, sign * (value - bound) / value)
     sites = blocks.site[chosen]
     unrefined = None
     if objective == "access" and len(sites):
@@ -366,7 +576,99 @@ def _solve(demand, blocks, walk, objective, p, time_limit_s, t0) -> Solution:
             sites, unrefined = refined, sites
     return Solution(objective, demand.name, p, sites, status, build_s, solve_s, gap,
                     problem.numVariables(), problem.numConstraints(), value, enumerated,
-                    _solver_name(log), unrefined)
+                    _solver_name(log), unrefined, heuristic_value, heuristic_s, cbc_value,
+                    bound, ended, cbc_start_s)
+
+
+#: how CBC ended, in a heuristic solution's status
+STOPPED = {"stopped": "CBC stopped at the time limit",
+           "no solution": "CBC found no solution within the time limit",
+           "solved": "CBC returned no sites",
+           "failed": "CBC failed"}
+BETTER = "better than CBC's solution at the time limit"
+
+
+def hard_limit_s(time_limit_s: float) -> float:
+    """When CBC's process is stopped if it has not returned: the time limit plus a grace
+    of `GRACE_SHARE` of it (at least `MIN_GRACE_S`)."""
+    return time_limit_s + max(GRACE_SHARE * time_limit_s, MIN_GRACE_S)
+
+
+class _CbcWatch:
+    """Stands in for the `subprocess` module inside PuLP's coin_api during one solve:
+    it keeps the CBC process that PuLP starts, so that it can be stopped; a process
+    started after `stop()` is stopped at once."""
+
+    def __init__(self, real):
+        self._real = real
+        self._lock = threading.Lock()
+        self._procs: list = []
+        self._stopped = False
+        self.started_at: float | None = None  # time.perf_counter() when CBC started
+
+    def __getattr__(self, name):
+        return getattr(self._real, name)
+
+    def Popen(self, *args, **kwargs):  # noqa: N802 (the name PuLP calls)
+        proc = self._real.Popen(*args, **kwargs)
+        with self._lock:
+            self.started_at = time.perf_counter()
+            self._procs.append(proc)
+            if self._stopped:
+                proc.kill()
+        return proc
+
+    def stop(self) -> None:
+        with self._lock:
+            self._stopped = True
+            for proc in self._procs:
+                if proc.poll() is None:
+                    proc.kill()
+
+
+def run_with_hard_limit(model, solver, limit_s: float) -> tuple[str, float]:
+    """`model.solve(solver)` (spopt, PuLP's CBC) in a thread; if it has not returned
+    after `limit_s` seconds of wall-clock time, CBC's process is killed (CBC checks its
+    own time limit only between phases: inside its root LP it can run far past it).
+
+    Returns "solved" (CBC returned a solution, optimal or not), "stopped" (killed at
+    `limit_s`), "no solution" (CBC reached its own time limit without an integer
+    solution: spopt's "Model is not solved") or "failed" (any other solver error); and
+    the seconds until CBC's process started (PuLP writing the problem file, which cannot
+    be interrupted: a CBC started after `limit_s` is stopped at once), NaN if it did not.
+    """
+    from pulp.apis import coin_api
+    real = coin_api.subprocess
+    watch = _CbcWatch(real)
+    outcome: dict[str, object] = {}
+
+    def work() -> None:
+        try:
+            model.solve(solver, results=False)
+            outcome["ended"] = "solved"
+        except RuntimeError:  # spopt: "Model is not solved"
+            outcome["ended"] = "no solution"
+        except Exception as exc:  # noqa: BLE001 (PuLP's PulpSolverError, when killed too)
+            outcome["ended"], outcome["error"] = "failed", exc
+
+    thread = threading.Thread(target=work, name="cbc", daemon=True)
+    coin_api.subprocess = watch
+    t0 = time.perf_counter()
+    try:
+        thread.start()
+        thread.join(limit_s)
+        stopped = thread.is_alive()
+        if stopped:
+            watch.stop()
+            thread.join()
+    except BaseException:  # interrupted: leave no CBC behind
+        watch.stop()
+        thread.join()
+        raise
+    finally:
+        coin_api.subprocess = real
+    started = watch.started_at - t0 if watch.started_at is not None else math.nan
+    return ("stopped" if stopped else str(outcome["ended"])), started
 
 
 # --------------------------------------------------------------------- the structure
@@ -494,8 +796,9 @@ def run_siting(model, seed: int, points: list[int] | None = None,
                         f"({len(blocks[d])} candidate sites) ...")
                 sol = solve(demands[d], blocks[d], walk, objective, p, time_limit_s)
                 if log:
-                    log(f"  {sol.status} in {sol.build_s + sol.solve_s:.1f} s (model "
-                        f"{sol.build_s:.1f} s, CBC {sol.solve_s:.1f} s)")
+                    total = sol.build_s + sol.heuristic_s + sol.solve_s
+                    log(f"  {sol.status} in {total:.1f} s (model {sol.build_s:.1f} s, "
+                        f"heuristic {sol.heuristic_s:.1f} s, CBC {sol.solve_s:.1f} s)")
                 solutions.append(sol)
     units = model.structure.units
     names = {u.id: u.name for u in units}
@@ -533,8 +836,17 @@ def rows_table(result: SitingResult):
         row["unrefined_mean_min"] = (evaluate(dem, before, result.walk).mean_min
                                      if sol is not None and ok else np.nan)
         row |= {"status": sol.status if sol else "",
-                "solve_s": round(sol.build_s + sol.solve_s, 2) if sol else np.nan,
+                "result": short_status(sol) if sol else "",
+                "solve_s": round(sol.build_s + sol.heuristic_s + sol.solve_s, 2) if sol
+                else np.nan,
+                "heuristic_s": round(sol.heuristic_s, 2) if sol else np.nan,
                 "cbc_s": round(sol.solve_s, 2) if sol else np.nan,
+                "cbc_start_s": round(sol.cbc_start_s, 2) if sol else np.nan,
+                "cbc_ended": sol.cbc_ended if sol else "",
+                "objective": sol.value if sol else np.nan,
+                "heuristic_objective": sol.heuristic if sol else np.nan,
+                "cbc_objective": sol.cbc_value if sol else np.nan,
+                "bound": sol.bound if sol else np.nan,
                 "gap": sol.gap if sol else np.nan,
                 "variables": sol.variables if sol else np.nan,
                 "enumeration_check": sol.check if sol else "",
@@ -542,6 +854,22 @@ def rows_table(result: SitingResult):
                 "time_limit_s": result.time_limit_s}
         rows.append(row)
     return pd.DataFrame(rows)
+
+
+def short_status(sol: Solution) -> str:
+    """The solver column of the printed table: "optimal (CBC)", "optimal (enumeration)",
+    "optimal (bound)" (proved optimal for the aggregated problem), "CBC, gap x %" (CBC's
+    best at its time limit) or "heuristic, gap x %" (the heuristic's; "gap ?" if none)."""
+    gap = "?" if sol.gap is None or math.isnan(sol.gap) else f"{100 * sol.gap:.2f} %"
+    if sol.status == "optimal":
+        return "optimal (CBC)"
+    if sol.status.startswith("optimal"):
+        return "optimal (enumeration)" if "enumeration" in sol.status else "optimal (bound)"
+    if sol.status.startswith("heuristic"):
+        return f"heuristic, gap {gap}"
+    if sol.status.startswith("feasible"):
+        return f"CBC, gap {gap}"
+    return sol.status
 
 
 COMPASS = ("east", "north-east", "north", "north-west", "west", "south-west", "south",
@@ -665,8 +993,9 @@ def _positive(text: str, option: str, kind: type):
         value = kind(text)
     except ValueError:
         raise ScenarioError("command line", option, f"expected a number, got {text!r}") from None
-    if not value > 0:
-        raise ScenarioError("command line", option, f"expected more than 0, got {text}")
+    if not (value > 0 and math.isfinite(value)):
+        raise ScenarioError("command line", option,
+                            f"expected a finite number more than 0, got {text}")
     return value
 
 
@@ -694,7 +1023,10 @@ def add_siting_parser(sub) -> None:
                    help="compare for urban residents (communities, street offices), all "
                    "residents (every walk-in service point) or both (default)")
     p.add_argument("--time-limit", default=str(DEFAULT_TIME_LIMIT_S), metavar="SECONDS",
-                   help=f"CBC's time limit per problem ({DEFAULT_TIME_LIMIT_S:g})")
+                   help=f"CBC's time limit per problem ({DEFAULT_TIME_LIMIT_S:g}); its "
+                   f"process is stopped at the limit + {100 * GRACE_SHARE:g} %% (at least "
+                   f"+ {MIN_GRACE_S:g} s) and the better of its and the heuristic's "
+                   "solutions kept; a large limit asks for CBC's proof")
     p.add_argument("--block", default=str(DEFAULT_BLOCK), metavar="CELLS",
                    help=f"side of the aggregation blocks in cells ({DEFAULT_BLOCK}; 1 = none)")
     p.set_defaults(func=cmd_siting)

@@ -6,6 +6,7 @@ import base64
 import html
 import io
 import math
+import textwrap
 from importlib.metadata import version
 
 import matplotlib
@@ -17,14 +18,20 @@ import pandas as pd  # noqa: E402
 from matplotlib.colors import LogNorm  # noqa: E402
 from matplotlib.lines import Line2D  # noqa: E402
 
-from analysis.siting import SitingResult, entries, nearest, pct  # noqa: E402
+from analysis.siting import SitingResult, entries, hard_limit_s, nearest, pct  # noqa: E402
 
 #: marker, colour and size of each kind of set on the map
 STYLE = {"structure": ("s", "black", 34), "coverage": ("^", "#1f5fbf", 46),
          "access": ("o", "#d62728", 40)}
 TABLE_COLUMNS = (("set", "sites", "<34"), ("p", "p", ">4"), ("covered_pct", "covered %", ">9"),
                  ("mean_min", "mean min", ">9"), ("p90_min", "p90 min", ">8"),
-                 ("status", "solver", "<22"), ("solve_s", "time s", ">7"))
+                 ("result", "solver", "<22"), ("solve_s", "time s", ">7"))
+#: printed under the table
+LEGEND = ("solver: optimal = proved optimal for the aggregated problem, by CBC, by trying "
+          "every set of p sites (enumeration) or by meeting a lower bound (bound); CBC = CBC's "
+          "best solution at its time limit; heuristic = greedy addition and vertex "
+          "substitution, CBC stopped or worse; gap = to the best lower bound known (CBC's "
+          "or the Lagrangian), ? if none. Every figure is an exact walk on cells.")
 
 
 def _cell(value, key: str) -> str:
@@ -40,6 +47,8 @@ def _cell(value, key: str) -> str:
         return f"{value:.1f}"
     if key in ("err_mean", "err_cov"):
         return f"{value:+.2f}"
+    if key in ("objective", "heuristic_objective", "cbc_objective", "bound"):
+        return f"{value:.4f}"
     if key == "gap":
         return f"{100 * value:.2f} %"
     if key in ("solve_s", "cbc_s"):
@@ -59,6 +68,7 @@ def format_table(result: SitingResult, rows: pd.DataFrame) -> str:
             lines.append("  " + " ".join(f"{_cell(r[key], key):{fmt}}"
                                          for key, _, fmt in TABLE_COLUMNS))
         lines.append("")
+    lines += textwrap.wrap(LEGEND, width=92)
     return "\n".join(lines).rstrip()
 
 
@@ -157,8 +167,10 @@ def html_report(result: SitingResult, rows: pd.DataFrame, said: list[str], png: 
                "covered_pct": f"within {walk.circle_min:g} min %", "mean_min": "mean min",
                "p90_min": "90th pct min", "max_min": "longest min"}
     runs = {"set": "problem", "demand": "residents", "p": "p", "status": "status",
-            "solve_s": "seconds (model + solver)", "cbc_s": "seconds in CBC",
-            "gap": "gap at stop", "variables": "variables", "candidate_sites": "candidates",
+            "solve_s": "seconds (model, heuristic, CBC)", "cbc_s": "seconds in CBC",
+            "objective": "objective", "heuristic_objective": "heuristic's objective",
+            "cbc_objective": "CBC's objective", "bound": "bound",
+            "gap": "gap", "variables": "variables", "candidate_sites": "candidates",
             "enumeration_check": "check by enumeration"}
     errs = {"set": "sites", "demand": "residents", "p": "p", "mean_min": "mean min (cells)",
             "blocks_mean_min": "mean min (blocks)", "err_mean": "difference",
@@ -169,6 +181,7 @@ def html_report(result: SitingResult, rows: pd.DataFrame, said: list[str], png: 
         + (f", {len(result.blocks[k]):,} blocks of {b} x {b} cells" if k in result.blocks
            else "") + "</li>" for k, d in result.demands.items())
     solvers = sorted({s.solver for s in result.solutions}) or ["CBC"]
+    hard = hard_limit_s(result.time_limit_s)
     return f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8">
 <title>Siting: {html.escape(result.scenario)}</title><style>{CSS}</style></head><body>
@@ -181,7 +194,8 @@ grid line; the service circle is {walk.circle_min:g} minutes.</p>
 sites that put most residents within {walk.circle_min:g} minutes' walk of one) and the
 <b>p-median problem</b> (the p sites with the least mean walk to the nearest), with spopt
 {version("spopt")} on PuLP {version("pulp")} and {html.escape(", ".join(solvers))},
-at most {result.time_limit_s:g} s each. Candidate sites are inhabited cells, one per block
+with a time limit of {result.time_limit_s:g} s each (a heuristic's solution where CBC
+did not prove one). Candidate sites are inhabited cells, one per block
 of {b} x {b} cells. The structure's own sites and every optimum are then measured the same
 way, exactly, on the {result.city.cell_m:g} m cell grid.</p>
 <h2>In plain words</h2><ul>{"".join(f"<li>{html.escape(s)}</li>" for s in said)}</ul>
@@ -189,10 +203,17 @@ way, exactly, on the {result.city.cell_m:g} m cell grid.</p>
 <h2>Map</h2>
 <img alt="siting map" src="data:image/png;base64,{base64.b64encode(png).decode()}">
 <h2>Solver runs</h2>{_html_table(solved, runs) if len(solved) else "<p>None.</p>"}
-<p class="note">Status "optimal": CBC proved the optimum of the aggregated problem;
-"feasible (time limit)": the best solution found when time ran out, with CBC's relative
-gap to its bound. Where every set of p candidates could be tried (at most
-100,000 sets) the optimum was checked by enumeration.</p>
+<p class="note">Every problem is first solved by a heuristic (greedy addition, then
+vertex substitution, Teitz and Bart 1968) with a Lagrangian lower bound, then by CBC with
+its time limit; CBC's process is stopped if it has not returned {hard:g} s after it started.
+Status "optimal": CBC proved the optimum of the aggregated problem; "optimal (by
+enumeration ...)": every set of p candidates was tried (at most 100,000 sets); "optimal
+(... met the bound)": the solution kept equals a lower bound; "feasible (time limit)":
+CBC's best solution when time ran out; "heuristic (...)": the heuristic's solution, CBC
+having been stopped, found none, or a worse one. The objective is the share covered (MCLP)
+or the mean walk in minutes (p-median) on the aggregated problem; the gap is to the best
+bound known (CBC's, or the Lagrangian's). Where every set of p candidates could be tried
+the optimum was checked by enumeration.</p>
 <h2>Aggregation</h2><ul>{dem_lines}</ul>
 <p>The p-median sees each block's residents at their weighted centroid; MCLP sees every
 cell. The table gives each set of sites as the aggregated problem sees it and as measured

@@ -7,18 +7,25 @@ import pandas as pd
 import pytest
 from conftest import ROOT, cli
 
+from analysis import siting
 from analysis.siting import (
     Demand,
     Walk,
     aggregate,
+    as_pmedian_cost,
     demands_of,
     enumerate_best,
     evaluate,
+    hard_limit_s,
+    heuristic,
+    lagrangian_bound,
     minutes_to,
+    objective_value,
     refine,
     run_siting,
     solve,
     structure_sets,
+    vertex_substitution,
 )
 from simulation.model import GovernanceModel
 
@@ -79,6 +86,117 @@ def test_optimum_beats_every_other_placement_tried(p):
     best, _ = enumerate_best(cost, demand.weight, p, "access", walk.circle_min)
     assert acc.mean_min == pytest.approx(best)
     assert acc_sol.check == "agrees"
+
+
+@pytest.mark.parametrize("objective", ["access", "coverage"])
+@pytest.mark.parametrize("p", [2, 3])
+def test_heuristic_finds_the_enumerated_optimum(objective, p):
+    """Greedy addition + vertex substitution (and Lagrangian starts) on the cost matrix:
+    for p = 2 and 3 on a scattered toy map it finds the optimum that trying every set
+    finds (and CBC's), and its bound is no higher."""
+    demand = scattered()
+    walk = Walk(100.0, 5.0, 1.2, circle_min=8.0)
+    cost = minutes_to(demand.xs, demand.ys, demand.cells, H, walk)
+    as_median = as_pmedian_cost(cost, objective, walk.circle_min)
+    chosen, bound = heuristic(as_median, demand.weight, p)
+    assert len(set(chosen.tolist())) == p
+    assert bound <= demand.weight @ as_median[:, chosen].min(axis=1) * (1 + 1e-12)
+    found = objective_value(cost, demand.weight, chosen, objective, walk.circle_min)
+    best, _ = enumerate_best(cost, demand.weight, p, objective, walk.circle_min)
+    assert found == pytest.approx(best, rel=1e-12)
+    sol = solve(demand, aggregate(demand, 1), walk, objective, p, 60)
+    assert sol.status == "optimal"  # CBC proved it
+    assert sol.heuristic == pytest.approx(sol.value, rel=1e-12)
+
+
+def test_heuristic_can_start_anywhere_and_is_deterministic():
+    demand = scattered(60, seed=4)
+    cost = minutes_to(demand.xs, demand.ys, demand.cells, H, WALK)
+    a = vertex_substitution(cost, demand.weight, 5)
+    assert np.array_equal(a, vertex_substitution(cost, demand.weight, 5))
+    b = vertex_substitution(cost, demand.weight, 5, starts=[np.arange(5), np.arange(50, 55)])
+    total = demand.weight @ cost[:, b].min(axis=1)
+    assert total <= demand.weight @ cost[:, a].min(axis=1) + 1e-9  # the best of the starts
+    c, _ = heuristic(cost, demand.weight, 5)
+    assert demand.weight @ cost[:, c].min(axis=1) <= total + 1e-9
+    assert np.array_equal(vertex_substitution(cost, demand.weight, len(demand.cells)),
+                          np.arange(len(demand.cells)))
+    with pytest.raises(ValueError):
+        vertex_substitution(cost, demand.weight, 0)
+
+
+@pytest.mark.parametrize("objective", ["access", "coverage"])
+def test_lagrangian_bound_never_above_the_optimum(objective):
+    demand = scattered(40, seed=7)
+    walk = Walk(100.0, 5.0, 1.2, circle_min=8.0)
+    cost = as_pmedian_cost(minutes_to(demand.xs, demand.ys, demand.cells, H, walk),
+                           objective, walk.circle_min)
+    w = demand.weight
+    for p in (1, 2, 3):
+        best, chosen = enumerate_best(cost, w, p, "access", walk.circle_min)
+        optimum = best * w.sum()
+        bound = lagrangian_bound(cost, w, p, upper=optimum * 1.5)
+        assert bound <= optimum * (1 + 1e-9)
+        assert bound >= 0.8 * optimum  # and not a trivial one
+
+
+def fake_cbc(folder):
+    """A CBC that never answers: `sleep`, started the way PuLP starts CBC."""
+    import pulp
+    script = folder / "cbc"
+    script.write_text("#!/bin/sh\nexec sleep 60\n")
+    script.chmod(0o755)
+
+    def make(time_limit_s, log_path):
+        return pulp.COIN_CMD(path=str(script), msg=False, timeLimit=time_limit_s,
+                             logPath=str(log_path))
+    return make
+
+
+def test_hard_limit_stops_cbc_and_keeps_the_heuristic(tmp_path, monkeypatch):
+    """CBC that does not return is stopped at the time limit plus the grace; the
+    heuristic's sites are kept and labelled as such (no enumeration, no bound that
+    proves them optimal)."""
+    import subprocess
+    started = []
+    real_popen = subprocess.Popen
+
+    def popen(*args, **kwargs):
+        started.append(real_popen(*args, **kwargs))
+        return started[-1]
+
+    monkeypatch.setattr(siting, "cbc", fake_cbc(tmp_path))
+    monkeypatch.setattr(subprocess, "Popen", popen)
+    monkeypatch.setattr(siting, "ENUMERATION_LIMIT", 0)
+    monkeypatch.setattr(siting, "heuristic",  # a bound of 0 proves nothing
+                        lambda cost, w, p: (vertex_substitution(cost, w, p), 0.0))
+    demand = scattered(60, seed=4)
+    sol = solve(demand, aggregate(demand, 1), WALK, "access", 4, time_limit_s=1.0)
+    assert hard_limit_s(1.0) == pytest.approx(2.0)
+    assert hard_limit_s(100.0) == pytest.approx(120.0)
+    assert sol.cbc_start_s < 2.0 <= sol.solve_s < 2.0 + 0.5
+    assert sol.status == "heuristic (CBC stopped at the time limit)"
+    assert sol.cbc_ended == "stopped"
+    assert sol.value == pytest.approx(sol.heuristic)
+    assert sol.gap == pytest.approx(1.0)  # against the zero bound put in above
+    assert len(started) == 1 and started[0].poll() is not None  # no CBC left running
+
+
+def test_hard_limit_stops_a_real_cbc_inside_its_root_lp():
+    """A p-median of 300 x 300 cells, 7 sites: CBC needs minutes for it (220 s here,
+    mostly its root LP, which its own time limit does not interrupt), so with a 2 s
+    limit its process is stopped at 2.4 s and the heuristic (here proved optimal by its
+    Lagrangian bound, or not) is kept; the figures are exact on cells."""
+    rng = np.random.default_rng(3)
+    flat = rng.choice(40 * H, 300, replace=False)
+    demand = toy_demand([(c // H, c % H) for c in flat], rng.lognormal(3, 1, 300))
+    sol = solve(demand, aggregate(demand, 1), WALK, "access", 7, time_limit_s=2.0)
+    assert sol.cbc_ended == "stopped", sol.status
+    # stopped at 2.4 s, or at once if PuLP was still writing the problem file by then
+    assert hard_limit_s(2.0) <= sol.solve_s < max(hard_limit_s(2.0), sol.cbc_start_s) + 0.5
+    assert sol.status.endswith("CBC stopped at the time limit)")
+    assert sol.value == pytest.approx(sol.heuristic)
+    assert evaluate(demand, sol.sites, WALK).mean_min <= sol.heuristic + 1e-9
 
 
 def test_aggregation_keeps_residents_and_puts_sites_where_people_live():
@@ -187,6 +305,10 @@ def test_command_writes_its_files_and_answers_the_question(tmp_path):
     (["TOY", "--points", "2,x"], "--points"),
     (["TOY", "--points", "5000"], "--points"),
     (["TOY", "--time-limit", "0"], "--time-limit"),
+    (["TOY", "--time-limit", "-5"], "--time-limit"),
+    (["TOY", "--time-limit", "ten"], "--time-limit"),
+    (["TOY", "--time-limit", "nan"], "--time-limit"),
+    (["TOY", "--time-limit", "inf"], "--time-limit"),
 ])
 def test_bad_input_exit_2_nothing_written(tmp_path, args, needle):
     scn = toy_scenario(tmp_path)
