@@ -45,7 +45,7 @@ from analysis.outputs import OutputError, check_output_folder, result_folder
 from analysis.progress import ProgressBar
 from analysis.runs import run_point, write_run
 from analysis.sensitivity import add_sensitivity_parser
-from analysis.siting import add_siting_parser
+from analysis.siting_cli import add_siting_parser
 from analysis.sizing import check_memory
 from analysis.tables import format_summaries
 from simulation.scenario import MESSAGE_LIMIT, ScenarioError, available, load, shorten

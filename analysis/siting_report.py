@@ -18,7 +18,9 @@ import pandas as pd  # noqa: E402
 from matplotlib.colors import LogNorm  # noqa: E402
 from matplotlib.lines import Line2D  # noqa: E402
 
-from analysis.siting import SitingResult, entries, hard_limit_s, nearest, pct  # noqa: E402
+from analysis.cbc_limit import hard_limit_s  # noqa: E402
+from analysis.siting import SitingResult, entries, nearest  # noqa: E402
+from analysis.siting_tables import pct  # noqa: E402
 
 #: marker, colour and size of each kind of set on the map
 STYLE = {"structure": ("s", "black", 34), "coverage": ("^", "#1f5fbf", 46),

@@ -7,25 +7,27 @@ import pandas as pd
 import pytest
 from conftest import ROOT, cli
 
-from analysis import siting
+from analysis import cbc_limit, location_heuristics
+from analysis.cbc_limit import hard_limit_s
+from analysis.location_heuristics import (
+    as_pmedian_cost,
+    enumerate_best,
+    heuristic,
+    lagrangian_bound,
+    objective_value,
+    vertex_substitution,
+)
 from analysis.siting import (
     Demand,
     Walk,
     aggregate,
-    as_pmedian_cost,
     demands_of,
-    enumerate_best,
     evaluate,
-    hard_limit_s,
-    heuristic,
-    lagrangian_bound,
     minutes_to,
-    objective_value,
     refine,
     run_siting,
     solve,
     structure_sets,
-    vertex_substitution,
 )
 from simulation.model import GovernanceModel
 
@@ -165,10 +167,10 @@ def test_hard_limit_stops_cbc_and_keeps_the_heuristic(tmp_path, monkeypatch):
         started.append(real_popen(*args, **kwargs))
         return started[-1]
 
-    monkeypatch.setattr(siting, "cbc", fake_cbc(tmp_path))
+    monkeypatch.setattr(cbc_limit, "cbc", fake_cbc(tmp_path))
     monkeypatch.setattr(subprocess, "Popen", popen)
-    monkeypatch.setattr(siting, "ENUMERATION_LIMIT", 0)
-    monkeypatch.setattr(siting, "heuristic",  # a bound of 0 proves nothing
+    monkeypatch.setattr(location_heuristics, "ENUMERATION_LIMIT", 0)
+    monkeypatch.setattr(location_heuristics, "heuristic",  # a bound of 0 proves nothing
                         lambda cost, w, p: (vertex_substitution(cost, w, p), 0.0))
     demand = scattered(60, seed=4)
     sol = solve(demand, aggregate(demand, 1), WALK, "access", 4, time_limit_s=1.0)
@@ -322,14 +324,14 @@ def test_bad_input_exit_2_nothing_written(tmp_path, args, needle):
 
 
 def test_cbc_gap_read_from_its_log_as_a_positive_share():
-    from analysis.siting import _gap
+    from analysis.cbc_limit import _gap
     log = "Result - Stopped on time limit\nObjective value:   -986344\nGap:   -0.01\n"
     assert _gap(log) == pytest.approx(0.01)
     assert _gap("Result - Optimal solution found\n") is None
 
 
 def test_a_shortfall_is_never_printed_as_100_percent():
-    from analysis.siting import pct
+    from analysis.siting_tables import pct
     assert pct(99.96) == "99.96"
     assert pct(100.0) == "100.0"
     assert pct(27.47) == "27.5"
