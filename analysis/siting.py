@@ -24,7 +24,8 @@ CBC with a time limit whose process is stopped if it overruns; the best solution
 and its status says whether it is proved optimal (see `solve`).
 The heuristic and its bound are in `analysis.location_heuristics`, CBC's hard time limit
 in `analysis.cbc_limit`; the tables and the command in `analysis.siting_tables` and
-`analysis.siting_cli`.
+`analysis.siting_cli`. (About 530 lines: the walk, the demand and its blocks, and the
+solve that joins them are one chain of reasoning, read top to bottom.)
 
 Two demands are used: *urban residents* (inhabited residential and commercial cells),
 for the urban units (communities, street offices), and *all residents*, for the full set
