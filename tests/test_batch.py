@@ -354,6 +354,7 @@ def dask_scheduler(tmp_path):
             proc.kill()
 
 
+@pytest.mark.slow  # a scheduler and workers of their own: minutes; CI's slow step
 def test_external_dask_scheduler_and_worker(serial_batch, dask_scheduler, tmp_path):
     address, worker = dask_scheduler
     worker("w1")
@@ -364,6 +365,7 @@ def test_external_dask_scheduler_and_worker(serial_batch, dask_scheduler, tmp_pa
     pd.testing.assert_frame_equal(figures(df), figures(analysis.load_batch(serial_batch)))
 
 
+@pytest.mark.slow  # a scheduler and workers of their own: minutes; CI's slow step
 def test_dask_run_lost_with_its_worker_runs_elsewhere(dask_scheduler, tmp_path):
     from distributed import Client
 
