@@ -1,6 +1,6 @@
 """Every figure the page shows comes from here: the ONE adapter between the model and the
-page (with `ui.labels` for names, units and definitions; `ui.compare` formats and
-compares them).
+page (names, units and definitions from the one table `analysis.labels`, through
+`ui.labels`; `ui.verdicts` formats and compares them).
 
 Where each figure comes from:
 

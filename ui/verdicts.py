@@ -28,8 +28,9 @@ def format_kpi(key: str, value: Any) -> str:
         return "—"
     f = figure(key)
     shown = value * f.factor
-    if f.decimals or isinstance(shown, float) and f.factor != 1:
-        return f"{shown:,.{f.decimals}f}"
+    decimals = 0 if f.unit == "count" else f.decimals  # counts: whole numbers
+    if decimals or isinstance(shown, float) and f.factor != 1:
+        return f"{shown:,.{decimals}f}"
     if isinstance(shown, float):
         return f"{shown:,.0f}" if float(shown).is_integer() else f"{shown:,.2f}"
     return f"{shown:,}"
@@ -37,7 +38,7 @@ def format_kpi(key: str, value: Any) -> str:
 
 def format_with_unit(key: str, value: Any, lang: str = "en") -> str:
     text = format_kpi(key, value)
-    unit = figure(key).unit(lang)
+    unit = figure(key).unit_in(lang)
     if text == "—" or not unit or unit == "0-1":
         return text
     return f"{text} %" if unit == "%" else f"{text} {unit}"
@@ -52,7 +53,7 @@ def format_delta(key: str, delta: Any, lang: str = "en") -> str:
     sign = "+" if delta > 0 and body.strip("0.,") else "−" if delta < 0 and \
         body.strip("0.,") else ""
     unit = ("pp" if lang != "zh" else "个百分点") if f.is_share else \
-        ("" if f.unit_en in ("", "0-1") else f.unit(lang))
+        ("" if f.unit_en in ("", "0-1") else f.unit_in(lang))
     return f"{sign}{body} {unit}".strip()
 
 
@@ -104,7 +105,7 @@ def verdicts(rows: list[dict[str, Any]], names: tuple[str, str], lang: str = "en
         r = by_key.get(key)
         if r is None or r["better"] is None:
             continue
-        label = figure(key).label(lang)
+        label = figure(key).name(lang)
         if r["better"] == "same":
             text = (f"{label}：两侧相同（{format_with_unit(key, r['a'], lang)}）" if lang == "zh"
                     else f"{label}: the same on both sides "
