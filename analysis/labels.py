@@ -7,12 +7,12 @@ its own unit (minutes, shares, yuan) and `factor` turns that into the unit shown
 per cent, million yuan). The report, the comparison, the command line's tables and the
 browser all read labels from here (the browser through `ui.labels`, which only picks
 `LIVE` and `COMMUNITY`), so adding a figure is one line in `_TABLE`; code that shows a
-figure skips it where a run does not have it. The browser's figures so far are keys of
-their own where the summary has no figure that means the same: the hourly series'
-columns (`backlog`, `calls_waiting`, `open_needs`, `needs_arisen`,
-`community_utilisation`, ...), the case figures it works out in hours up to the hour
-shown (`response_median_h`: Kaplan-Meier, so needs still waiting count), and the
-community panel's figures (`community.<name>`, shown under `<name>`).
+figure skips it where a run does not have it. The browser's figures so far use the
+summary's key and unit where the summary has the same figure
+(`response_time_km_min.median` in minutes, `tasks.overdue`); the hourly series' columns
+(`backlog`, `calls_waiting`, `open_needs`, `needs_arisen`, `community_utilisation`, ...)
+are keys of their own, and so are the community panel's figures (`community.<name>`,
+shown under `<name>`).
 """
 
 from __future__ import annotations
@@ -167,13 +167,25 @@ _TABLE = (
        "90%已响应需求得到首次响应所用的时间。"),
     _f("response_time_km_min.median", "Response time, median incl. still waiting",
        "响应时间中位数（含未响应）", "h", _H, True,
-       "Kaplan-Meier median time to first response, counting needs still waiting at the "
-       "end as censored.", "将模拟结束时仍在等待的需求作为删失数据，用Kaplan-Meier法估计的"
-       "首次响应时间中位数。"),
+       "Half of the needs reported (by the end of the run, or so far) got a first response "
+       "(a unit or officer with the power for the matter starts on it) within this time "
+       "of arising" + _STILL[0],
+       "已上报的需求中（截至模拟结束或目前），一半在产生后这么长时间内得到首次响应（有权处理该事项"
+       "的单位或民警开始处理）" + _STILL[1]),
     _f("response_time_km_min.p90", "Response time, p90 incl. still waiting",
        "响应时间90分位（含未响应）", "h", _H, True,
-       "Kaplan-Meier 90th percentile of the time to first response, with censoring.",
-       "考虑删失数据的首次响应时间90分位（Kaplan-Meier法）。"),
+       "Nine in ten of the needs reported (by the end of the run, or so far) got a first "
+       "response within this time of arising (needs still waiting count with their wait so "
+       "far, Kaplan-Meier); blank until nine in ten have one.",
+       "已上报的需求中（截至模拟结束或目前），九成在产生后这么长时间内得到首次响应（仍在等待的按已"
+       "等待时间计入，Kaplan-Meier法）；不足九成得到响应时空白。"),
+    _f("acknowledged_time_km_min.median", "Acknowledged, median incl. still waiting",
+       "受理时间中位数（含未受理）", "h", _H, True,
+       "Half of the needs reported (by the end of the run, or so far) were accepted by "
+       "someone (a desk, a hotline or police call-taker, a grid worker) within this time of "
+       "arising, whether or not that unit could settle them" + _STILL[0],
+       "已上报的需求中（截至模拟结束或目前），一半在产生后这么长时间内被受理（窗口、热线或110接警员、"
+       "网格员），无论受理单位能否办理" + _STILL[1]),
     _f("acknowledged_time_min.median", "Acknowledged, median",
        "受理时间中位数", "h", _H, True,
        "Median time from a need's onset to its acknowledgement by the unit that takes it.",
@@ -279,8 +291,11 @@ _TABLE = (
        "Administrative tasks (forms, inspections, campaigns, meetings) issued to units.",
        "下派到各单位的行政任务数（报表、检查、活动、会议等）。"),
     _f("tasks.overdue", "Tasks overdue", "逾期任务数", "count", 1, True,
-       "Task items (one per task per unit) done after their deadline, or still open past "
-       "it.", "逾期完成或到期仍未完成的任务条目数（每项任务在每个单位计一条）。"),
+       "Task items (one per task per unit) of administrative tasks from above (forms, "
+       "inspections, campaigns, meetings) done after their deadline, or still open past "
+       "it, by the end of the run or so far.",
+       "上级下派的行政任务（报表、检查、活动、会议）中逾期完成或到期仍未完成的任务条目数（每项任务在"
+       "每个单位计一条；截至模拟结束或目前）。"),
     _f("cost.per_year_cny", "Yearly cost", "年度成本", "million CNY", 1e-6, True,
        "Yearly cost of staff, police, auxiliaries and floor space.",
        "人员、警力、辅助人员和场地的年度成本。"),
@@ -325,28 +340,6 @@ _TABLE = (
        "by that hour: walk-ins, cases, referrals, tasks from above, visits and rounds.",
        "截至该时刻所有社区（及村级中心）工作人员带薪工时中用于工作的比例：接待、案件、转办、"
        "上级任务、走访和巡查。"),
-    _f("tasks_overdue", "Task items overdue", "逾期任务", "count", 1, True,
-       "Items of administrative tasks from above (forms, inspections, campaigns, meetings) "
-       "finished after their deadline, or still open past it, by that hour.",
-       "截至该时刻上级下派的行政任务（报表、检查、活动、会议）中逾期完成或逾期未完成的件数。"),
-    # the browser's figures so far, from the cases up to that hour (hours, not minutes)
-    _f("response_median_h", "Response time, median", "响应时间中位数", "h", 1, True,
-       "Half of the needs reported so far got a first response (a unit or officer with the "
-       "power for the matter starts on it) within this many hours of arising" + _STILL[0],
-       "截至目前已上报的需求中，一半在产生后这么多小时内得到首次响应（有权处理该事项的单位或民警"
-       "开始处理）" + _STILL[1]),
-    _f("response_p90_h", "Response time, 90th percentile", "响应时间90分位", "h", 1, True,
-       "Nine in ten of the needs reported so far got a first response within this many "
-       "hours of arising (needs still waiting count with their wait so far); blank until "
-       "nine in ten have one.",
-       "截至目前已上报的需求中，九成在产生后这么多小时内得到首次响应（仍在等待的按已等待时间计入）；"
-       "不足九成得到响应时空白。"),
-    _f("acknowledged_median_h", "Acknowledged, median", "受理时间中位数", "h", 1, True,
-       "Half of the needs reported so far were accepted by someone (a desk, a hotline or "
-       "police call-taker, a grid worker) within this many hours of arising, whether or not "
-       "that unit could settle them" + _STILL[0],
-       "截至目前已上报的需求中，一半在产生后这么多小时内被受理（窗口、热线或110接警员、网格员），"
-       "无论受理单位能否办理" + _STILL[1]),
     # one community (the browser's community panel)
     _f("community.residents", "Residents", "居民", "count", 1, None,
        "Residents of the community (estimated for the whole city when only a share is "
@@ -420,16 +413,18 @@ RUN_TABLE = (
 
 #: The figures of a run the browser shows, in its order (its figures so far, at the hour
 #: shown: the hourly series' columns and the case figures in hours).
-LIVE = ("response_median_h", "response_p90_h", "acknowledged_median_h",
+LIVE = ("response_time_km_min.median", "response_time_km_min.p90",
+        "acknowledged_time_km_min.median",
         "resolved_within_deadline", "reach", "service_circle_coverage",
         "service_circle_coverage_authority", "service_circle_coverage_open_hours",
         "patrol_coverage_1h", "patrol_coverage_4h", "patrol_coverage_24h",
         "police_p1_within_target", "visit_coverage", "community_utilisation",
-        "tasks_overdue", "backlog", "open_needs", "repeat_contacts", "petitions",
+        "tasks.overdue", "backlog", "open_needs", "repeat_contacts", "petitions",
         "mean_trust", "needs_arisen", "resolved", "gave_up", "calls_waiting")
 #: The figures of one community the browser's community panel shows, in its order: the
 #: panel's key, whose figure is `community.<key>` where the table has one, else `<key>`.
-COMMUNITY = ("residents", "needs_arisen", "response_median_h", "resolved_within_deadline",
+COMMUNITY = ("residents", "needs_arisen", "response_time_km_min.median",
+             "resolved_within_deadline",
              "reach", "open_needs", "backlog", "service_circle_coverage",
              "service_circle_coverage_authority", "patrol_coverage_24h", "staff",
              "utilisation", "queued", "open_cases", "tasks_overdue", "police_bases",

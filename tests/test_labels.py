@@ -106,7 +106,7 @@ def test_the_browser_reads_the_one_table():
 
 def test_the_browser_needs_of_a_figure():
     """Unit in both languages, and the direction of better from `lower_is_better`."""
-    assert labels.figure("response_median_h").unit_zh == "小时"
+    assert labels.figure("response_time_km_min.median").unit_zh == "小时"
     assert labels.figure("cases.total").unit_en == "" == labels.figure("cases.total").unit_zh
     assert labels.figure("reach").unit_in("zh") == "%" and labels.figure("reach").is_share
     assert labels.figure("reach").direction == 1

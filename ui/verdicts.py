@@ -12,7 +12,7 @@ from .labels import FIGURES, figure
 KPI_KEYS: tuple[tuple[str, int], ...] = tuple((k, f.direction) for k, f in FIGURES.items())
 KPI_DIRECTION = dict(KPI_KEYS)
 #: Figures with a one-line verdict in the workshop, in this order.
-HEADLINE = ("response_median_h", "resolved_within_deadline", "reach",
+HEADLINE = ("response_time_km_min.median", "resolved_within_deadline", "reach",
             "service_circle_coverage_authority", "patrol_coverage_24h",
             "police_p1_within_target", "visit_coverage", "community_utilisation")
 
@@ -75,7 +75,7 @@ def difference(fa: dict[str, Any], fb: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 _VERDICT = {
-    "response_median_h": ("{w} answers half of needs within {wv} instead of {lv}",
+    "response_time_km_min.median": ("{w} answers half of needs within {wv} instead of {lv}",
                           "{w}半数需求在{wv}内得到响应，{l}需{lv}"),
     "resolved_within_deadline": ("{w} settles {wv} of needs by their deadline instead of "
                                  "{lv}", "{w}按期办结{wv}的需求，{l}为{lv}"),
