@@ -62,3 +62,66 @@ def test_a_new_figure_needs_only_its_entries_in_the_table(monkeypatch):
     text = format_summaries([summary])
     line = next(ln for ln in text.splitlines() if ln.startswith("Visits on time"))
     assert line.split()[-1] == f"{summary['visits']['on_time']:,}"
+
+
+def test_the_browser_reads_the_one_table():
+    """Every figure the browser shows is `analysis.labels.figure(key)`: ui has no table of
+    its own (its `ui.labels` only picks and orders keys of the one table)."""
+    import ast
+    import pathlib
+
+    from ui import labels as page
+    table = set(map(id, labels.FIGURES.values()))
+    for key, fig in page.FIGURES.items():
+        assert fig is labels.figure(key), key
+    for key, fig in page.COMMUNITY_FIGURES.items():
+        assert fig is labels.community_figure(key) and id(fig) in table, key
+    assert list(page.FIGURES) == list(labels.LIVE)
+    assert list(page.COMMUNITY_FIGURES) == list(labels.COMMUNITY)
+    # no module of ui builds a figure's label (a `Figure(...)` of the table's class, or a
+    # class with definitions of its own), but the levers' labels, which are not figures
+    for path in pathlib.Path(page.__file__).parent.glob("*.py"):
+        if path.name == "lever_labels.py":
+            continue
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        table_names = {a.asname or a.name for n in ast.walk(tree)
+                       if isinstance(n, ast.ImportFrom) and (n.module or "").endswith("labels")
+                       for a in n.names}
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
+                assert node.func.id not in table_names & {"Figure", "Label"}, path.name
+            if isinstance(node, ast.ClassDef):
+                fields = {t.target.id for t in node.body
+                          if isinstance(t, ast.AnnAssign) and isinstance(t.target, ast.Name)}
+                assert "define_en" not in fields, (path.name, node.name)
+    assert not [n for n in ast.parse(pathlib.Path(page.__file__).read_text(
+        encoding="utf-8")).body if isinstance(n, ast.ClassDef | ast.Dict)]
+    # a batch column is shown with the table's title and factor
+    assert page.batch_column("reach", "zh") == (labels.figure("reach").title("zh"), 100)
+    assert page.batch_column("response_time_min.median", "en") == (
+        "Response time, median (h)", 1 / 60)
+    assert page.batch_column("runs", "zh")[0] == "运行次数"
+    assert page.batch_column("no.such.column", "en") == ("no.such.column", 1.0)
+
+
+def test_the_browser_needs_of_a_figure():
+    """Unit in both languages, and the direction of better from `lower_is_better`."""
+    assert labels.figure("response_time_km_min.median").unit_zh == "小时"
+    assert labels.figure("cases.total").unit_en == "" == labels.figure("cases.total").unit_zh
+    assert labels.figure("reach").unit_in("zh") == "%" and labels.figure("reach").is_share
+    assert labels.figure("reach").direction == 1
+    assert labels.figure("backlog").direction == -1
+    assert labels.figure("load.office_staff").direction == 0
+    assert labels.figure("reach").definition("zh").endswith("。")
+
+
+def test_importing_the_table_loads_no_pandas():
+    """The browser's server imports the table at start; it stays light (PEP 562 lazy
+    `analysis.load_batch`), and `analysis.load_batch` still works."""
+    import subprocess
+    import sys
+    code = ("import sys, analysis.labels, ui.labels; "
+            "assert 'pandas' not in sys.modules and 'pyarrow' not in sys.modules; "
+            "import analysis; assert callable(analysis.load_batch); "
+            "assert 'pandas' in sys.modules")
+    subprocess.run([sys.executable, "-c", code], check=True)

@@ -151,12 +151,12 @@ def test_every_figure_shown_has_a_definition(run):
 def test_differences_of_shares_are_percentage_points():
     assert vd.format_delta("reach", 0.03) == "+3.0 pp"
     assert vd.format_delta("reach", -0.03, "zh") == "−3.0 个百分点"
-    assert vd.format_delta("response_median_h", -37.5) == "−37.5 h"
+    assert vd.format_delta("response_time_km_min.median", -37.5 * 60) == "−37.5 h"
     assert vd.format_delta("backlog", 0) == "0"
-    rows = vd.difference({"response_median_h": 46.0, "reach": 0.5},
-                         {"response_median_h": 9.0, "reach": 0.5})
+    rows = vd.difference({"response_time_km_min.median": 46.0 * 60, "reach": 0.5},
+                         {"response_time_km_min.median": 9.0 * 60, "reach": 0.5})
     lines = vd.verdicts(rows, ("Hierarchy", "Flat"))
-    assert lines[0] == ("response_median_h", "B",
+    assert lines[0] == ("response_time_km_min.median", "B",
                         "Flat answers half of needs within 9.0 h instead of 46.0 h")
     assert lines[1][1] == "same"
 
@@ -240,9 +240,10 @@ def test_page_figures_are_the_models(scenario):
                 "service_circle_coverage_open_hours"):
         assert f[key] == pytest.approx(s[key]) or f[key] is s[key] is None, key
     km = s["response_time_km_min"]
-    for page, model in (("response_median_h", "median"), ("response_p90_h", "p90")):
-        assert (f[page] is km[model] is None) or f[page] * 60 == pytest.approx(km[model])
-    assert f["tasks_overdue"] == s["tasks"]["overdue"]
+    for q in ("median", "p90"):  # the summary's key and unit (minutes)
+        page = f[f"response_time_km_min.{q}"]
+        assert (page is km[q] is None) or page == pytest.approx(km[q])
+    assert f["tasks.overdue"] == s["tasks"]["overdue"]
     assert r._cache.near_power.mean() == pytest.approx(s["service_circle_coverage_authority"])
     st = r.model.structure
     for area in (0, st.n_communities):  # a community and a village

@@ -289,7 +289,7 @@ def test_page_loads_with_default_scenario_map_and_figures(page):
     expect(img).to_be_visible()
     assert page.evaluate("(el) => el.naturalWidth", img.element_handle()) > 300
     figures = kpis(page)
-    assert {"response_median_h", "backlog", "reach", "mean_trust",
+    assert {"response_time_km_min.median", "backlog", "reach", "mean_trust",
             "service_circle_coverage"} <= set(figures)
     assert re.fullmatch(r"\d+\.\d", figures["service_circle_coverage"])
     expect(page.locator(".scale-note")).to_have_count(0)  # full scale by default

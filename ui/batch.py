@@ -271,10 +271,7 @@ def comparison(df: pd.DataFrame, baseline: str) -> tuple[pd.DataFrame | None, st
 
 
 def figure_label(column: str, lang: str) -> str:
-    try:
-        from analysis.compare import FIGURES
-    except ImportError:
-        return column
+    from analysis.labels import FIGURES
     f = FIGURES.get(column)
     if f is None:
         return column

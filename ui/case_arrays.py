@@ -69,7 +69,7 @@ class CaseArrays:
 
 def time_quantiles(onset: np.ndarray, reported: np.ndarray, event: np.ndarray,
                    now: float) -> tuple[float | None, float | None]:
-    """Median and 90th percentile (hours) from onset to `event` (first response, or
+    """Median and 90th percentile (minutes) from onset to `event` (first response, or
     acknowledgement) of the needs reported so far, those still waiting censored at their
     wait so far (Kaplan-Meier, as `simulation.metrics` does for finished runs): leaving
     them out would flatter the slow structure early in a run."""
@@ -77,7 +77,7 @@ def time_quantiles(onset: np.ndarray, reported: np.ndarray, event: np.ndarray,
     if not rep.any():
         return None, None
     observed = np.isfinite(event[rep])
-    dur = np.where(observed, event[rep] - onset[rep], now - onset[rep]) / 60.0
+    dur = np.where(observed, event[rep] - onset[rep], now - onset[rep])
     med, p90 = km_quantiles(dur, observed)
     return med, p90
 
@@ -114,7 +114,8 @@ def case_figures(c: CaseArrays, now: float, target_min: float,
     onset, rep = c.onset[:n][sel], c["reported"][sel]
     med, p90 = time_quantiles(onset, rep, c["first_response"][sel], now)
     ack, _ = time_quantiles(onset, rep, c["acknowledged"][sel], now)
-    return {"response_median_h": med, "response_p90_h": p90, "acknowledged_median_h": ack,
+    return {"response_time_km_min.median": med, "response_time_km_min.p90": p90,
+            "acknowledged_time_km_min.median": ack,
             "resolved_within_deadline": within_deadline(rep, c["resolved"][sel],
                                                         c.deadline[:n][sel], now),
             "police_p1_within_target": p1_within_target(c, now, target_min, mine)}

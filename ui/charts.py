@@ -17,6 +17,11 @@ SIDE_COLOURS = ("#1f4e9c", "#c0392b")
 SIDE_DASH = ("", "6,3")
 
 
+def _hours(minutes: np.ndarray) -> np.ndarray:
+    """A series of times in minutes (the summary's unit) in hours, as the chart shows it."""
+    return minutes / 60.0
+
+
 def timeline_html(series: list[tuple[str, dict[str, np.ndarray]]], lang: str = "en",
                   days: int | None = None, width: int = 270, height: int = 150) -> str:
     """Four small charts (response time; backlog; reach, patrol coverage and deadlines
@@ -30,8 +35,10 @@ def timeline_html(series: list[tuple[str, dict[str, np.ndarray]]], lang: str = "
         pre = f"{label} " if two else ""
         x = s["day"]
         resp.append({"label": pre + tr("chart.median", lang), "x": x,
-                     "y": s["response_median_h"], "colour": c, "dash": dash})
-        resp.append({"label": pre + tr("chart.p90", lang), "x": x, "y": s["response_p90_h"],
+                     "y": _hours(s["response_time_km_min.median"]), "colour": c,
+                     "dash": dash})
+        resp.append({"label": pre + tr("chart.p90", lang), "x": x,
+                     "y": _hours(s["response_time_km_min.p90"]),
                      "colour": c, "dash": "2,2", "width": 1.0})
         back.append({"label": label if two else "", "x": x, "y": s["backlog"], "colour": c,
                      "dash": dash})

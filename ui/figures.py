@@ -1,6 +1,6 @@
 """Every figure the page shows comes from here: the ONE adapter between the model and the
-page (with `ui.labels` for names, units and definitions; `ui.compare` formats and
-compares them).
+page (names, units and definitions from the one table `analysis.labels`, through
+`ui.labels`; `ui.verdicts` formats and compares them).
 
 Where each figure comes from:
 
@@ -34,8 +34,9 @@ from simulation.metrics import task_figures
 from .case_arrays import CaseArrays, case_figures
 
 #: The chart series (figure keys) recorded with each frame.
-SERIES = ("response_median_h", "response_p90_h", "backlog", "reach", "patrol_coverage_24h",
-          "resolved_within_deadline", "community_utilisation", "mean_trust")
+SERIES = ("response_time_km_min.median", "response_time_km_min.p90", "backlog", "reach",
+          "patrol_coverage_24h", "resolved_within_deadline", "community_utilisation",
+          "mean_trust")
 #: DataCollector columns the page shows as they are.
 ROW_FIGURES = ("needs_arisen", "reported", "resolved", "gave_up", "petitions",
                "repeat_contacts", "backlog", "queued_items", "officers_busy", "calls_waiting",
@@ -108,7 +109,7 @@ def live_figures(model, cache: FigureCache) -> dict[str, Any]:
         "service_circle_coverage_authority": circle["authority"],
         "service_circle_coverage_open_hours": circle["open_hours"],
         "visit_coverage": None if math.isnan(vc) else float(vc),
-        "tasks_overdue": task_figures(model)["overdue"],
+        "tasks.overdue": task_figures(model)["overdue"],
         "open_needs": n - row["resolved"] - row["gave_up"],
     })
     return out
@@ -170,7 +171,7 @@ def community_figures(model, cache: FigureCache, area: int) -> dict[str, Any]:
         "unit_name": unit.name,
         "residents": int(round(people.sum() / model.scale)),
         "needs_arisen": int(mine.sum()),
-        "response_median_h": figs["response_median_h"],
+        "response_time_km_min.median": figs["response_time_km_min.median"],
         "resolved_within_deadline": figs["resolved_within_deadline"],
         "reach": float(reported.mean()) if len(reported) else None,
         "open_needs": int((~settled & ~gave_up).sum()),

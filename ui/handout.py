@@ -51,7 +51,7 @@ def handout(ws: Workshop, lang: str = "en", layer: str = "", fmt: str = "png") -
     ax = fig.add_axes((0.52, 0.05, 0.46, top - 0.05))
     ax.axis("off")
     better = {"A": "A", "B": "B", "same": tr("diff.same", lang)}
-    cells = [[FIGURES[r["key"]].label(lang), format_with_unit(r["key"], r["a"], lang),
+    cells = [[FIGURES[r["key"]].name(lang), format_with_unit(r["key"], r["a"], lang),
               format_with_unit(r["key"], r["b"], lang), format_delta(r["key"], r["delta"], lang),
               better.get(r["better"], "—")]
              for r in rows]

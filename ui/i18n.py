@@ -154,6 +154,8 @@ _LABELS: dict[str, tuple[str, str]] = {
                       "两侧使用同一随机种子：城市、居民与需求完全相同（共同随机数），只有管理结构与"
                       "参数不同。修改一侧后点击“应用”，该侧重建并运行到共同时间。"),
     # batch
+    "column.runs": ("Runs", "运行次数"),
+    "column.scenario": ("Scenario", "情景"),
     "batch.folder": ("Batch folder (made by run.py batch)",
                      "批量结果文件夹（由 run.py batch 生成）"),
     "batch.open": ("Open", "打开"),

@@ -1,10 +1,31 @@
 """The page's table of levers and run settings: label and a one-sentence definition in
-English and Chinese (the figures are in `ui.labels`). Keys are scenario keys, or the
-page's own `seed`, `scale` and `days`."""
+English and Chinese (the figures are in the one table of figures, `analysis.labels`).
+Keys are scenario keys, or the page's own `seed`, `scale` and `days`."""
 
 from __future__ import annotations
 
-from .labels import Label
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Label:
+    """One lever: label, unit and definition in English and Chinese."""
+
+    en: str
+    zh: str
+    define_en: str
+    define_zh: str
+    unit_en: str = ""
+    unit_zh: str = ""
+
+    def label(self, lang: str) -> str:
+        return self.zh if lang == "zh" else self.en
+
+    def unit(self, lang: str) -> str:
+        return self.unit_zh if lang == "zh" else self.unit_en
+
+    def definition(self, lang: str) -> str:
+        return self.define_zh if lang == "zh" else self.define_en
 
 LEVERS: dict[str, Label] = {
     "seed": Label("Seed", "随机种子", "Fixes the city, its residents and their needs: the "

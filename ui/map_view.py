@@ -113,7 +113,7 @@ def community_html(fig: dict[str, Any], lang: str) -> str:
         else:
             shown = format_with_unit(key, v, lang)
         tip = html.escape(lab.definition(lang), quote=True)
-        rows.append(f'<tr data-fig="{key}" title="{tip}"><td>{html.escape(lab.label(lang))}'
+        rows.append(f'<tr data-fig="{key}" title="{tip}"><td>{html.escape(lab.name(lang))}'
                     f' <span class="help" title="{tip}">?</span></td>'
                     f'<td class="v">{html.escape(shown)}</td></tr>')
     return f'<table class="cgs-kpi">{"".join(rows)}</table>'

@@ -12,7 +12,7 @@ from .labels import FIGURES, figure
 KPI_KEYS: tuple[tuple[str, int], ...] = tuple((k, f.direction) for k, f in FIGURES.items())
 KPI_DIRECTION = dict(KPI_KEYS)
 #: Figures with a one-line verdict in the workshop, in this order.
-HEADLINE = ("response_median_h", "resolved_within_deadline", "reach",
+HEADLINE = ("response_time_km_min.median", "resolved_within_deadline", "reach",
             "service_circle_coverage_authority", "patrol_coverage_24h",
             "police_p1_within_target", "visit_coverage", "community_utilisation")
 
@@ -28,8 +28,9 @@ def format_kpi(key: str, value: Any) -> str:
         return "—"
     f = figure(key)
     shown = value * f.factor
-    if f.decimals or isinstance(shown, float) and f.factor != 1:
-        return f"{shown:,.{f.decimals}f}"
+    decimals = 0 if f.unit == "count" else f.decimals  # counts: whole numbers
+    if decimals or isinstance(shown, float) and f.factor != 1:
+        return f"{shown:,.{decimals}f}"
     if isinstance(shown, float):
         return f"{shown:,.0f}" if float(shown).is_integer() else f"{shown:,.2f}"
     return f"{shown:,}"
@@ -37,7 +38,7 @@ def format_kpi(key: str, value: Any) -> str:
 
 def format_with_unit(key: str, value: Any, lang: str = "en") -> str:
     text = format_kpi(key, value)
-    unit = figure(key).unit(lang)
+    unit = figure(key).unit_in(lang)
     if text == "—" or not unit or unit == "0-1":
         return text
     return f"{text} %" if unit == "%" else f"{text} {unit}"
@@ -52,7 +53,7 @@ def format_delta(key: str, delta: Any, lang: str = "en") -> str:
     sign = "+" if delta > 0 and body.strip("0.,") else "−" if delta < 0 and \
         body.strip("0.,") else ""
     unit = ("pp" if lang != "zh" else "个百分点") if f.is_share else \
-        ("" if f.unit_en in ("", "0-1") else f.unit(lang))
+        ("" if f.unit_en in ("", "0-1") else f.unit_in(lang))
     return f"{sign}{body} {unit}".strip()
 
 
@@ -74,7 +75,7 @@ def difference(fa: dict[str, Any], fb: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 _VERDICT = {
-    "response_median_h": ("{w} answers half of needs within {wv} instead of {lv}",
+    "response_time_km_min.median": ("{w} answers half of needs within {wv} instead of {lv}",
                           "{w}半数需求在{wv}内得到响应，{l}需{lv}"),
     "resolved_within_deadline": ("{w} settles {wv} of needs by their deadline instead of "
                                  "{lv}", "{w}按期办结{wv}的需求，{l}为{lv}"),
@@ -104,7 +105,7 @@ def verdicts(rows: list[dict[str, Any]], names: tuple[str, str], lang: str = "en
         r = by_key.get(key)
         if r is None or r["better"] is None:
             continue
-        label = figure(key).label(lang)
+        label = figure(key).name(lang)
         if r["better"] == "same":
             text = (f"{label}：两侧相同（{format_with_unit(key, r['a'], lang)}）" if lang == "zh"
                     else f"{label}: the same on both sides "

@@ -111,7 +111,7 @@ def diff_html(rows: list[dict[str, Any]], lang: str) -> str:
         cb = "better-B" if better == "B" else ""
         out.append(
             f'<tr data-kpi="{key}" data-better="{better or ""}" title="{tip}">'
-            f'<td class="k">{html.escape(lab.label(lang))} '
+            f'<td class="k">{html.escape(lab.name(lang))} '
             f'<span class="help" title="{tip}">?</span></td>'
             f'<td class="n {ca}">{html.escape(format_with_unit(key, r["a"], lang))}</td>'
             f'<td class="n {cb}">{html.escape(format_with_unit(key, r["b"], lang))}</td>'

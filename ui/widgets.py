@@ -56,8 +56,8 @@ def kpi_rows_html(figures: dict[str, Any], lang: str) -> str:
     rows = []
     for key, _ in KPI_KEYS:
         lab = FIGURES[key]
-        unit = lab.unit(lang)
-        name = lab.label(lang) + (f" ({unit})" if unit else "")
+        unit = lab.unit_in(lang)
+        name = lab.name(lang) + (f" ({unit})" if unit else "")
         definition = html.escape(lab.definition(lang), quote=True)
         value = format_with_unit(key, figures.get(key), lang) if unit != "%" else \
             format_with_unit(key, figures.get(key), lang).replace(" %", "")
